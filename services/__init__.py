@@ -1,0 +1,1 @@
+"""storeops services: one package per service plus the shared runtime in `common`."""

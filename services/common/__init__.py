@@ -1,0 +1,1 @@
+"""Shared runtime for every storeops service. No business rules live here."""

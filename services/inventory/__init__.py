@@ -1,0 +1,1 @@
+"""Inventory service: SKUs, warehouses, lots, receipts with QC, stock ledger, reservations."""

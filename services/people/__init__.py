@@ -1,0 +1,1 @@
+"""people service: organisation, accounts, roles and permissions, training, attendance."""

@@ -1,0 +1,90 @@
+"""Access-token rules: lifetime, who may get one, and when an issued token stops counting.
+
+Signing and verifying are adapters' work (`services.common.auth`); the domain decides:
+- lifetime: `TokenPolicy.lifetime`, default 15 minutes (ARCHITECTURE "Identity": short-lived
+  JWTs, so a revocation takes effect within minutes even where it is not checked);
+- only an employee employed at the moment of issue gets a token;
+- revocation: a token is invalid once the employee's employment has ended (every token of a
+  leaver was issued before the leave time) and when it was issued at or before the employee's
+  "tokens revoked at" instant (set on password change, role change or dismissal). The bound is
+  inclusive because a JWT's `iat` has whole-second precision: a token stamped in the same
+  second as the revocation may predate it, so it is refused (log in again a second later).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from services.common.errors import Unauthenticated
+from services.people.domain.employees import Employee
+from services.people.domain.validation import invalid, require_aware
+
+
+@dataclass(frozen=True)
+class TokenPolicy:
+    """Setting: how long an access token lives."""
+
+    lifetime: timedelta = timedelta(minutes=15)
+
+    def __post_init__(self) -> None:
+        if not timedelta(0) < self.lifetime <= timedelta(hours=12):
+            raise invalid("lifetime", "must be positive and at most 12 hours", "INVALID_SETTING")
+
+    def expires_at(self, issued_at: datetime) -> datetime:
+        """When a token issued at `issued_at` expires."""
+        return require_aware(issued_at, "issued_at") + self.lifetime
+
+
+DEFAULT_TOKEN_POLICY = TokenPolicy()
+
+
+def check_can_issue_token(employee: Employee, *, now: datetime, tz: ZoneInfo) -> None:
+    """Refuse a token to someone not employed at `now` (dates in the company's `tz`)."""
+    require_aware(now, "now")
+    if not employee.is_employed_on(now.astimezone(tz).date()):
+        raise Unauthenticated(
+            f"the account of {employee.code} is not active; ask HR if this is a mistake",
+            reason="ACCOUNT_INACTIVE",
+        )
+
+
+@dataclass(frozen=True)
+class TokenRevocation:
+    """Per employee: instants before which issued tokens no longer count."""
+
+    employment_ends_at: datetime | None = None
+    tokens_revoked_at: datetime | None = None
+
+    @classmethod
+    def for_employee(
+        cls, employee: Employee, *, tz: ZoneInfo, tokens_revoked_at: datetime | None = None
+    ) -> TokenRevocation:
+        return cls(employee.employment_ends_at(tz), tokens_revoked_at)
+
+    def check_token(self, *, issued_at: datetime, expires_at: datetime, now: datetime) -> None:
+        """Raise Unauthenticated (TOKEN_EXPIRED, EMPLOYEE_LEFT or TOKEN_REVOKED) if invalid."""
+        reason = self.invalid_reason(issued_at=issued_at, expires_at=expires_at, now=now)
+        if reason is not None:
+            messages = {
+                "TOKEN_EXPIRED": "your session has expired; log in again",
+                "EMPLOYEE_LEFT": "this account belongs to someone who has left the company",
+                "TOKEN_REVOKED": "your session was ended (password or role change); log in again",
+            }
+            raise Unauthenticated(messages[reason], reason=reason)
+
+    def invalid_reason(
+        self, *, issued_at: datetime, expires_at: datetime, now: datetime
+    ) -> str | None:
+        """Why a token is invalid, or None when it is still good."""
+        require_aware(issued_at, "issued_at")
+        require_aware(expires_at, "expires_at")
+        require_aware(now, "now")
+        if now >= expires_at:
+            return "TOKEN_EXPIRED"
+        if self.employment_ends_at is not None and now >= self.employment_ends_at:
+            return "EMPLOYEE_LEFT"
+        if self.tokens_revoked_at is not None and issued_at <= self.tokens_revoked_at:
+            return "TOKEN_REVOKED"
+        return None

@@ -52,6 +52,14 @@ def total(amounts: Iterable[Money], currency: str) -> Money:
     return result
 
 
+def same_currency(*amounts: Money) -> str:
+    """The one currency of `amounts`; raises FailedPrecondition (``CURRENCY_MISMATCH``) if mixed."""
+    first = amounts[0].currency
+    for amount in amounts[1:]:
+        _same_currency(first, amount.currency)
+    return first
+
+
 def _same_currency(left: str, right: str) -> None:
     if left != right:
         raise FailedPrecondition(

@@ -1,0 +1,36 @@
+"""Page sizes and opaque page tokens for every List RPC."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from services.common.errors import InvalidArgument
+
+
+def page_size(requested: int, default: int = 50, maximum: int = 500) -> int:
+    """0 means the default; larger than the maximum is refused by the proto rules already."""
+    if requested < 0:
+        raise InvalidArgument.for_field("page_size", "must not be negative")
+    return min(requested or default, maximum)
+
+
+def encode_token(position: dict[str, Any]) -> str:
+    raw = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_token(token: str, required: tuple[str, ...]) -> dict[str, Any] | None:
+    """None for the first page; InvalidArgument naming `page_token` for anything we did not issue."""
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        position = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidArgument.for_field("page_token", "not a token returned by this list") from exc
+    if not isinstance(position, dict) or any(key not in position for key in required):
+        raise InvalidArgument.for_field("page_token", "not a token returned by this list")
+    return position

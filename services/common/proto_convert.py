@@ -1,0 +1,35 @@
+"""Conversions between protobuf well-known types and Python values, shared by every servicer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from google.protobuf import any_pb2, timestamp_pb2
+from storeops.common.v1 import events_pb2
+
+from services.common.outbox import TYPE_URL_PREFIX, StoredEvent
+
+
+def to_timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    if value is None:
+        return None
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(value.astimezone(UTC))
+    return stamp
+
+
+def from_timestamp(stamp: timestamp_pb2.Timestamp, present: bool = True) -> datetime | None:
+    """None when the field is unset (`present` is the caller's HasField result)."""
+    if not present:
+        return None
+    return stamp.ToDatetime(tzinfo=UTC)
+
+
+def event_message(event: StoredEvent) -> events_pb2.Event:
+    return events_pb2.Event(
+        cursor=event.cursor.encode(),
+        type=event.type,
+        key=event.key,
+        occurred_at=to_timestamp(event.occurred_at),
+        payload=any_pb2.Any(type_url=TYPE_URL_PREFIX + event.type, value=event.payload),
+    )

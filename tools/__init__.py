@@ -1,0 +1,1 @@
+"""Developer tools: code generation, local launcher helpers, load tests."""

@@ -156,3 +156,21 @@ def restrict_share(share: Money, group_base: Money, eligible_base: Money) -> Mon
         return Money.zero(share.currency)
     return Money(round_half_up(Fraction(share.minor * eligible_base.minor, group_base.minor)),
                  share.currency)
+
+
+def explain_share(
+    group: GroupCommission, employee_code: str, share: Money, members: Sequence[str],
+    weight: Decimal | None = None,
+) -> Explained:
+    """The COMMISSION statement line for one member's share of `group`'s commission."""
+    group_line = group.explain()
+    split = (f"weight {weight * 100}%" if weight is not None
+             else f"equal share of {len(members)} members")
+    return Explained(
+        amount=share,
+        rule=f"{group_line.rule}; seed 003 篇1 (三) 以部门同事平均提成为参照",
+        explanation=(f"{employee_code}: {split} of {group.amount} = {share} "
+                     f"(largest remainder to the fen). {group_line.explanation}"),
+        inputs={**group_line.inputs, "group_total_minor": str(group.amount.minor),
+                "members": ",".join(members), "weight": "equal" if weight is None else str(weight)},
+    )

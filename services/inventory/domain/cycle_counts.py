@@ -242,9 +242,7 @@ class CountSheet:
                 "ask another approver",
                 reason="APPROVER_IS_COUNTER",
             )
-        unexplained = [
-            line for line in self.variances if not reasons.get(line.key, "").strip()
-        ]
+        unexplained = [line for line in self.variances if not reasons.get(line.key, "").strip()]
         if unexplained:
             detail = ", ".join(
                 f"{line.sku_code}@{line.bin_code} ({line.variance:+d})" for line in unexplained

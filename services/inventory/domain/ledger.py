@@ -258,8 +258,7 @@ class StockBalance:
         where = f"SKU {self.sku_code} in warehouse {self.warehouse_code}"
         if on_hand < 0:
             raise FailedPrecondition(
-                f"not enough stock of {where}: {self.on_hand} on hand, "
-                f"{-effect.on_hand} to remove",
+                f"not enough stock of {where}: {self.on_hand} on hand, {-effect.on_hand} to remove",
                 reason="INSUFFICIENT_STOCK",
             )
         if reserved < 0:

@@ -79,9 +79,7 @@ def packaging_alerts(
     policy: PackagingPolicy = DEFAULT_PACKAGING_POLICY,
 ) -> tuple[PackagingAlert, ...]:
     """Alerts for `today`, sorted by material code; `promotions` are big-promotion start dates."""
-    upcoming = sorted(
-        d for d in promotions if 0 <= (d - today).days <= policy.promotion_lead_days
-    )
+    upcoming = sorted(d for d in promotions if 0 <= (d - today).days <= policy.promotion_lead_days)
     next_promotion = upcoming[0] if upcoming else None
     alerts = []
     for material in materials:

@@ -109,8 +109,16 @@ class SampleLoan:
         validate_positive_quantity(quantity)
         due = today + timedelta(days=policy.loan_days)
         return cls(
-            document_id, borrower_id, warehouse_code, sku_code, style_code, colour, size,
-            quantity, today, due,
+            document_id,
+            borrower_id,
+            warehouse_code,
+            sku_code,
+            style_code,
+            colour,
+            size,
+            quantity,
+            today,
+            due,
         )
 
     @property

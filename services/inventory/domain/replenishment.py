@@ -64,8 +64,13 @@ class ReplenishmentPolicy:
 
     def __post_init__(self) -> None:
         for name in (
-            "velocity_window_days", "key_cover_days", "key_order_days", "key_fast_mover_above",
-            "key_fast_order_days", "other_cover_days", "other_order_days",
+            "velocity_window_days",
+            "key_cover_days",
+            "key_order_days",
+            "key_fast_mover_above",
+            "key_fast_order_days",
+            "other_cover_days",
+            "other_order_days",
         ):
             validate_positive_quantity(getattr(self, name), name)
 

@@ -198,8 +198,10 @@ class Transfer:
                 reason="TRANSFER_NOT_SHIPPED",
             )
         _require_keeper_of(signature, self.destination_warehouse_code, "receive")
-        if policy.distinct_signers and self.shipped_by is not None and (
-            signature.employee_id == self.shipped_by.employee_id
+        if (
+            policy.distinct_signers
+            and self.shipped_by is not None
+            and (signature.employee_id == self.shipped_by.employee_id)
         ):
             raise FailedPrecondition(
                 f"{signature.employee_id} shipped transfer {self.transfer_id}; the receiving "

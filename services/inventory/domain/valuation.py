@@ -37,9 +37,7 @@ class IssueRecord:
     cost: Money
 
 
-def inventory_value(
-    lots: Iterable[Lot], currency: str, as_of: datetime | None = None
-) -> Money:
+def inventory_value(lots: Iterable[Lot], currency: str, as_of: datetime | None = None) -> Money:
     """Value of `lots` (their remaining quantities) in `currency`; lots received after `as_of`
     are left out."""
     if as_of is not None:

@@ -107,8 +107,7 @@ class PermissionMatcher:
 
     def __init__(self, patterns: Iterable[PermissionPattern | str]) -> None:
         parsed = [
-            p if isinstance(p, PermissionPattern) else PermissionPattern.parse(p)
-            for p in patterns
+            p if isinstance(p, PermissionPattern) else PermissionPattern.parse(p) for p in patterns
         ]
         index: dict[str, dict[str, set[str]]] = {}
         for pattern in parsed:

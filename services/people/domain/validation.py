@@ -112,9 +112,7 @@ def validate_person_name(name: str, *, field_path: str = "name") -> str:
     if not text:
         raise invalid(field_path, "is required", "REQUIRED")
     if len(text) > NAME_MAX_LENGTH:
-        raise invalid(
-            field_path, f"must be at most {NAME_MAX_LENGTH} characters", "TOO_LONG"
-        )
+        raise invalid(field_path, f"must be at most {NAME_MAX_LENGTH} characters", "TOO_LONG")
     has_letter = False
     for ch in text:
         category = unicodedata.category(ch)

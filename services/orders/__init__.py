@@ -1,0 +1,1 @@
+"""Orders service: orders from every channel, fulfilment, logistics exceptions and after-sales."""

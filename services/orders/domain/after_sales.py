@@ -1,0 +1,459 @@
+"""After-sales requests (售后): returns, exchanges and refunds, from opening to money or parcel.
+
+Seed 003 篇2 附1 2–3 and DOMAIN.md "After-sales":
+
+    OPENED ─▶ GOODS_RECEIVED ─▶ INSPECTED ─▶ APPROVED ─▶ REFUNDED              (RETURN)
+                  │                 │            └──▶ REPLACEMENT_SHIPPED    (EXCHANGE, 备注换货)
+                  └──── REJECTED ◀──┘ (QC finds damage caused by the customer)
+    OPENED ─▶ APPROVED ─▶ REFUNDED                                          (REFUND_ONLY: no goods)
+    OPENED ─▶ CANCELLED (the customer withdraws)
+
+* After-sales opens the request; the warehouse (statistician) confirms the goods came back, counts
+  and signs — the count may be lower than requested (never higher: extra units need their own
+  request, so the shipped limit still holds).
+* QC decides whether it is a returnable problem or customer damage, and per unit whether it can be
+  sold again (back to stock) or is defective (defective stock, then back to the supplier).
+* The statistician approves; then the refund (unit price × units returned) is booked, or for an
+  exchange the replacement ships marked "EXCHANGE" — only after that approval
+  (收统计员签字方可发货).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from services.common.errors import FailedPrecondition, InvalidArgument
+from services.orders.domain.after_sales_rules import (
+    AfterSalesKind,
+    AfterSalesPolicy,
+    ReturnReason,
+    check_claim,
+    check_no_reason_window,
+    check_order_shipped,
+    check_reason,
+    claimable_by_line,
+)
+from services.orders.domain.history import HistoryEntry, allowed_list
+from services.orders.domain.inputs import (
+    Violations,
+    check_actor,
+    check_employee_code,
+    check_identifier,
+    check_text,
+    require_aware,
+)
+from services.orders.domain.order import Order
+from services.orders.domain.refunds import Refund, amounts_for_units, build_refund
+from services.orders.domain.shipping import ShippingPolicy, check_carrier, check_tracking_number
+
+EXCHANGE_REMARK = "EXCHANGE"  # printed on the replacement's slip (备注换货)
+MAX_TEXT = 1000
+
+
+class AfterSalesStatus(StrEnum):
+    """Where a request stands."""
+
+    OPENED = "OPENED"
+    GOODS_RECEIVED = "GOODS_RECEIVED"
+    INSPECTED = "INSPECTED"
+    APPROVED = "APPROVED"
+    REFUNDED = "REFUNDED"
+    REPLACEMENT_SHIPPED = "REPLACEMENT_SHIPPED"
+    REJECTED = "REJECTED"
+    CANCELLED = "CANCELLED"
+
+
+class QcVerdict(StrEnum):
+    """QC's decision on the returned goods."""
+
+    RETURNABLE = "RETURNABLE"
+    CUSTOMER_DAMAGE = "CUSTOMER_DAMAGE"
+
+
+_A = AfterSalesStatus
+AFTER_SALES_TRANSITIONS: Mapping[AfterSalesStatus, frozenset[AfterSalesStatus]] = {
+    _A.OPENED: frozenset({_A.GOODS_RECEIVED, _A.APPROVED, _A.REJECTED, _A.CANCELLED}),
+    _A.GOODS_RECEIVED: frozenset({_A.INSPECTED, _A.REJECTED}),
+    _A.INSPECTED: frozenset({_A.APPROVED, _A.REJECTED}),
+    _A.APPROVED: frozenset({_A.REFUNDED, _A.REPLACEMENT_SHIPPED}),
+    _A.REFUNDED: frozenset(),
+    _A.REPLACEMENT_SHIPPED: frozenset(),
+    _A.REJECTED: frozenset(),
+    _A.CANCELLED: frozenset(),
+}
+_WITH_GOODS = frozenset({AfterSalesKind.RETURN, AfterSalesKind.EXCHANGE})
+
+
+@dataclass(frozen=True, slots=True)
+class UnitDisposition:
+    """QC's split of one line's received units: sellable again, or defective."""
+
+    sellable: int
+    defective: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedGoods:
+    """Where returned units of a SKU go: back to stock, or to defective stock for the supplier."""
+
+    sku_code: str
+    to_stock: int
+    to_defective: int
+
+
+@dataclass(frozen=True, slots=True)
+class Replacement:
+    """The exchange parcel."""
+
+    items: tuple[tuple[str, int], ...]
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime
+    shipped_by: str
+    remark: str = EXCHANGE_REMARK
+
+
+@dataclass
+class AfterSalesRequest:
+    """One after-sales document (退货单). Open it with `open_after_sales`."""
+
+    request_id: str
+    order_id: str
+    kind: AfterSalesKind
+    reason: ReturnReason
+    requested: tuple[tuple[int, int], ...]
+    opened_at: datetime
+    opened_by: str
+    description: str = ""
+    status: AfterSalesStatus = AfterSalesStatus.OPENED
+    received: tuple[tuple[int, int], ...] = ()
+    received_by: str | None = None
+    verdict: QcVerdict | None = None
+    dispositions: tuple[tuple[int, UnitDisposition], ...] = ()
+    inspected_by: str | None = None
+    approved_by: str | None = None
+    refund: Refund | None = None
+    replacement: Replacement | None = None
+    rejection_reason: str = ""
+    handled_by: str | None = None
+    history: list[HistoryEntry[AfterSalesStatus]] = field(default_factory=list)
+    version: int = 0
+
+    # ----------------------------------------------------------------------- derived values
+    def claimed_quantities(self) -> dict[int, int]:
+        """Units per line this request holds against the shipped quantities."""
+        if self.status in (AfterSalesStatus.REJECTED, AfterSalesStatus.CANCELLED):
+            return {}
+        if self.kind in _WITH_GOODS and self.received_by is not None:
+            return dict(self.received)
+        return dict(self.requested)
+
+    def units_to_refund(self) -> dict[int, int]:
+        """Units the refund pays for: those received back, or for REFUND_ONLY those requested."""
+        if self.kind is AfterSalesKind.REFUND_ONLY:
+            return dict(self.requested)
+        return {ln: qty for ln, qty in self.received if qty}
+
+    def goods_disposition(self, order: Order) -> tuple[ReturnedGoods, ...]:
+        """Per SKU, units back to sellable stock and units to defective stock (after QC)."""
+        if self.verdict is not QcVerdict.RETURNABLE:
+            return ()
+        by_sku: dict[str, tuple[int, int]] = {}
+        for line_no, split in self.dispositions:
+            sku = order.line(line_no).sku_code
+            stock, defective = by_sku.get(sku, (0, 0))
+            by_sku[sku] = (stock + split.sellable, defective + split.defective)
+        return tuple(ReturnedGoods(sku, s, d) for sku, (s, d) in sorted(by_sku.items()))
+
+    # ----------------------------------------------------------------------- internals
+    def _begin(
+        self, allowed: frozenset[AfterSalesStatus], what: str, now: datetime, actor: str
+    ) -> str:
+        require_aware(now)
+        actor = check_actor(actor)
+        if self.status not in allowed:
+            raise FailedPrecondition(
+                f"after-sales request {self.request_id} is {self.status.value}; {what} is "
+                f"allowed only from {allowed_list(allowed)}",
+                reason="ILLEGAL_AFTER_SALES_TRANSITION",
+                metadata={"request_id": self.request_id, "current_status": self.status.value},
+            )
+        return actor
+
+    def _require_kind(self, kinds: frozenset[AfterSalesKind], what: str) -> None:
+        if self.kind not in kinds:
+            raise FailedPrecondition(
+                f"after-sales request {self.request_id} is a {self.kind.value}; {what} applies "
+                f"only to {', '.join(sorted(k.value for k in kinds))}",
+                reason="WRONG_AFTER_SALES_KIND",
+                metadata={"request_id": self.request_id},
+            )
+
+    def _move(self, target: AfterSalesStatus, now: datetime, actor: str, note: str = "") -> None:
+        if target not in AFTER_SALES_TRANSITIONS[self.status]:
+            raise AssertionError(f"{self.status} → {target} is not in AFTER_SALES_TRANSITIONS")
+        self.history.append(HistoryEntry(self.status, target, now, actor, note))
+        self.status = target
+        self.version += 1
+
+    def assign_handler(self, employee_code: str) -> None:
+        """Attribute the request to the after-sales employee handling it."""
+        self.handled_by = check_employee_code(employee_code, "handled_by")
+        self.version += 1
+
+    # ----------------------------------------------------------------------- flow
+    def record_goods_received(self, counts: Mapping[int, int], now: datetime, actor: str) -> bool:
+        """The warehouse counted and signed for the goods that came back."""
+        self._require_kind(_WITH_GOODS, "receiving goods")
+        requested = dict(self.requested)
+        violations = Violations()
+        for line_no, qty in counts.items():
+            path = f"counts[{line_no}]"
+            if line_no not in requested:
+                violations.add(path, f"line {line_no} is not part of this request")
+            elif isinstance(qty, bool) or not isinstance(qty, int) or qty < 0:
+                violations.add(path, "must be a whole number, 0 or more")
+            elif qty > requested[line_no]:
+                violations.add(
+                    path,
+                    f"{qty} counted but {requested[line_no]} requested; open another request "
+                    "for the extra units",
+                )
+        if sum(qty for qty in counts.values() if isinstance(qty, int)) <= 0:
+            violations.add("counts", "at least one unit must have come back")
+        violations.raise_if_any()
+        received = tuple(sorted((ln, qty) for ln, qty in counts.items()))
+        if self.status is AfterSalesStatus.GOODS_RECEIVED and received == self.received:
+            return False
+        actor = self._begin(frozenset({_A.OPENED}), "receiving goods", now, actor)
+        self.received, self.received_by = received, actor
+        units = sum(qty for _, qty in received)
+        self._move(_A.GOODS_RECEIVED, now, actor, f"{units} unit(s) counted and signed")
+        return True
+
+    def inspect(
+        self,
+        verdict: QcVerdict,
+        dispositions: Mapping[int, UnitDisposition],
+        now: datetime,
+        actor: str,
+        note: str = "",
+    ) -> bool:
+        """QC's decision. Customer damage rejects the request; otherwise every received unit is
+        classed sellable or defective."""
+        note = check_text(note, "note", max_length=MAX_TEXT)
+        if self.status in (_A.INSPECTED, _A.REJECTED) and self.verdict is verdict:
+            return False
+        actor = self._begin(frozenset({_A.GOODS_RECEIVED}), "inspecting", now, actor)
+        if verdict is QcVerdict.CUSTOMER_DAMAGE:
+            self.verdict, self.inspected_by = verdict, actor
+            self.rejection_reason = "QC found damage caused by the customer, which is not accepted"
+            self._move(_A.REJECTED, now, actor, note or self.rejection_reason)
+            return True
+        self.dispositions = self._check_dispositions(dispositions)
+        self.verdict, self.inspected_by = verdict, actor
+        self._move(_A.INSPECTED, now, actor, note)
+        return True
+
+    def _check_dispositions(
+        self, dispositions: Mapping[int, UnitDisposition]
+    ) -> tuple[tuple[int, UnitDisposition], ...]:
+        violations = Violations()
+        received = {ln: qty for ln, qty in self.received if qty}
+        for line_no in sorted(set(received) | set(dispositions)):
+            path = f"dispositions[{line_no}]"
+            split = dispositions.get(line_no)
+            if line_no not in received:
+                violations.add(path, f"no unit of line {line_no} was received")
+            elif split is None:
+                violations.add(path, f"classify the {received[line_no]} received unit(s)")
+            elif split.sellable < 0 or split.defective < 0:
+                violations.add(path, "counts must be 0 or more")
+            elif split.sellable + split.defective != received[line_no]:
+                violations.add(
+                    path,
+                    f"sellable + defective must equal the {received[line_no]} unit(s) received",
+                )
+        violations.raise_if_any()
+        return tuple(sorted(dispositions.items()))
+
+    def approve(
+        self, now: datetime, actor: str, policy: AfterSalesPolicy | None = None
+    ) -> bool:
+        """The statistician approves in the system (统计员审核)."""
+        policy = policy or AfterSalesPolicy()
+        if self.status is AfterSalesStatus.APPROVED:
+            return False
+        allowed = (
+            frozenset({_A.OPENED})
+            if self.kind is AfterSalesKind.REFUND_ONLY
+            else frozenset({_A.INSPECTED})
+        )
+        actor = self._begin(allowed, "approving", now, actor)
+        if policy.require_separate_approver and actor == self.inspected_by:
+            raise FailedPrecondition(
+                f"{actor} signed the QC inspection of request {self.request_id}; another person "
+                "(the statistician) must approve it",
+                reason="APPROVER_IS_INSPECTOR",
+                metadata={"request_id": self.request_id},
+            )
+        self.approved_by = actor
+        self._move(_A.APPROVED, now, actor)
+        return True
+
+    def pay_refund(
+        self,
+        order: Order,
+        previous_refunds: Iterable[Refund],
+        *,
+        refund_id: str,
+        reason: str,
+        now: datetime,
+        actor: str,
+    ) -> Refund:
+        """Book the refund: unit price × units returned, within what was paid minus refunds."""
+        self._require_kind(
+            frozenset({AfterSalesKind.RETURN, AfterSalesKind.REFUND_ONLY}), "a refund"
+        )
+        if self.refund is not None and self.refund.refund_id == refund_id:
+            return self.refund  # retry of a refund already booked
+        actor = self._begin(frozenset({_A.APPROVED}), "refunding", now, actor)
+        if order.order_id != self.order_id:
+            raise ValueError(f"request {self.request_id} is for order {self.order_id}")
+        units = self.units_to_refund()
+        others = [r for r in previous_refunds if r.refund_id != refund_id]
+        refund = build_refund(
+            order,
+            amounts_for_units(order, units),
+            others,
+            refund_id=refund_id,
+            reason=reason,
+            now=now,
+            actor=actor,
+            quantities=units,
+            source=self.request_id,
+        )
+        self.refund = refund
+        self._move(_A.REFUNDED, now, actor, f"refunded {refund.total}")
+        return refund
+
+    def ship_replacement(
+        self,
+        order: Order,
+        carrier: str,
+        tracking_number: str,
+        *,
+        now: datetime,
+        actor: str,
+        items: Mapping[str, int] | None = None,
+        policy: ShippingPolicy | None = None,
+    ) -> bool:
+        """Ship the exchange's replacement, marked EXCHANGE. By default the same SKUs and units
+        that came back; `items` (SKU → units, same total) sends another spec or colour."""
+        self._require_kind(frozenset({AfterSalesKind.EXCHANGE}), "a replacement")
+        violations = Violations()
+        code = check_carrier(carrier, violations)
+        tracking = check_tracking_number(tracking_number, violations, policy or ShippingPolicy())
+        returned = {ln: qty for ln, qty in self.received if qty}
+        wanted = self._replacement_items(order, returned, items, violations)
+        violations.raise_if_any()
+        if self.replacement is not None and self.replacement.tracking_number == tracking:
+            return False
+        actor = self._begin(frozenset({_A.APPROVED}), "shipping the replacement", now, actor)
+        self.replacement = Replacement(wanted, code, tracking, now, actor)
+        self._move(_A.REPLACEMENT_SHIPPED, now, actor, f"{EXCHANGE_REMARK}: {code} {tracking}")
+        return True
+
+    def _replacement_items(
+        self,
+        order: Order,
+        returned: Mapping[int, int],
+        items: Mapping[str, int] | None,
+        violations: Violations,
+    ) -> tuple[tuple[str, int], ...]:
+        if items is None:
+            same: dict[str, int] = {}
+            for line_no, qty in returned.items():
+                sku = order.line(line_no).sku_code
+                same[sku] = same.get(sku, 0) + qty
+            return tuple(sorted(same.items()))
+        for sku, qty in items.items():
+            violations.sku_code(sku, f"items[{sku}]")
+            violations.positive_int(qty, f"items[{sku}]", maximum=10**9)
+        if sum(items.values()) != sum(returned.values()):
+            violations.add(
+                "items",
+                f"a replacement sends as many units as came back ({sum(returned.values())})",
+            )
+        return tuple(sorted(items.items()))
+
+    def reject(self, reason: str, now: datetime, actor: str) -> bool:
+        """Refuse the request with a reason the customer is told."""
+        reason = check_text(reason, "reason", max_length=MAX_TEXT, required=True)
+        if self.status is AfterSalesStatus.REJECTED:
+            return False
+        actor = self._begin(
+            frozenset({_A.OPENED, _A.GOODS_RECEIVED, _A.INSPECTED}), "rejecting", now, actor
+        )
+        self.rejection_reason = reason
+        self._move(_A.REJECTED, now, actor, reason)
+        return True
+
+    def cancel(self, now: datetime, actor: str) -> bool:
+        """The customer withdrew the request before goods came back."""
+        if self.status is AfterSalesStatus.CANCELLED:
+            return False
+        actor = self._begin(frozenset({_A.OPENED}), "cancelling", now, actor)
+        self._move(_A.CANCELLED, now, actor)
+        return True
+
+
+def open_after_sales(
+    request_id: str,
+    order: Order,
+    *,
+    kind: AfterSalesKind,
+    reason: ReturnReason,
+    quantities: Mapping[int, int],
+    other_requests: Iterable[AfterSalesRequest],
+    now: datetime,
+    actor: str,
+    description: str = "",
+    policy: AfterSalesPolicy | None = None,
+) -> AfterSalesRequest:
+    """Open a request against shipped lines; refuse reasons, windows or units the rules forbid.
+
+    `other_requests` are the order's existing requests (their claims count against the shipped
+    quantities; a rejected or cancelled request claims nothing).
+    """
+    policy = policy or AfterSalesPolicy()
+    check_identifier(request_id, "request_id")
+    require_aware(now)
+    actor = check_actor(actor)
+    description = check_text(description, "description", max_length=MAX_TEXT)
+    others = [r for r in other_requests if r.request_id != request_id]
+    strangers = [r.request_id for r in others if r.order_id != order.order_id]
+    if strangers:
+        raise InvalidArgument(f"requests {strangers} are not for order {order.order_id}")
+    check_order_shipped(order)
+    check_reason(reason, policy)
+    check_no_reason_window(order, reason, now, policy)
+    claimable = claimable_by_line(order, (r.claimed_quantities() for r in others))
+    requested = check_claim(order, quantities, claimable)
+    request = AfterSalesRequest(
+        request_id=request_id,
+        order_id=order.order_id,
+        kind=kind,
+        reason=reason,
+        requested=requested,
+        opened_at=now,
+        opened_by=actor,
+        description=description,
+    )
+    request.history.append(
+        HistoryEntry(None, AfterSalesStatus.OPENED, now, actor, f"{kind.value}: {reason.value}")
+    )
+    return request

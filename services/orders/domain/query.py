@@ -1,0 +1,177 @@
+"""Validation of ListOrders filters and paging (AIP-158 style, CONTRACT.md "page_size/page_token").
+
+* Filters: status, channel, placed-time range (`created_from` ≤ `created_to`, both inclusive,
+  timezone-aware), SKU code (1–64 characters of [A-Za-z0-9._-]). An empty string means "no filter"
+  (the proto3 default value).
+* `page_size`: 0 or absent → `PagingPolicy.default_page_size` (50); above the maximum (500) it is
+  lowered to the maximum, as AIP-158 asks; negative → InvalidArgument.
+* `page_token` is opaque to clients: base64url of the last row's (placed_at, order_id) keyset
+  position plus a short hash of the filters. It is not signed (tampering only moves the cursor
+  within what the caller may list anyway), but garbage, or a token reused with other filters, is an
+  InvalidArgument naming `page_token`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.common.errors import InvalidArgument
+from services.orders.domain.inputs import IDENTIFIER_PATTERN, Violations
+from services.orders.domain.intake import Channel
+from services.orders.domain.status import OrderStatus
+
+TOKEN_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PagingPolicy:
+    """Page size bounds."""
+
+    default_page_size: int = 50
+    max_page_size: int = 500
+
+
+@dataclass(frozen=True, slots=True)
+class PageCursor:
+    """Keyset position: resume after the row with this placed time and order id."""
+
+    placed_at: datetime
+    order_id: str
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """A checked ListOrders request."""
+
+    status: OrderStatus | None = None
+    channel: Channel | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    sku_code: str | None = None
+    page_size: int = PagingPolicy().default_page_size
+    cursor: PageCursor | None = None
+
+    @property
+    def filter_key(self) -> str:
+        """Short hash of the filters (not the page size), tying tokens to their query."""
+        parts = [
+            self.status.value if self.status else "",
+            self.channel.value if self.channel else "",
+            self.created_from.isoformat() if self.created_from else "",
+            self.created_to.isoformat() if self.created_to else "",
+            self.sku_code or "",
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def resolve_page_size(requested: int | None, policy: PagingPolicy | None = None) -> int:
+    """The page size to use for a requested one (see module docstring)."""
+    policy = policy or PagingPolicy()
+    if requested is None or requested == 0:
+        return policy.default_page_size
+    if requested < 0:
+        raise InvalidArgument.for_field("page_size", "must not be negative")
+    return min(requested, policy.max_page_size)
+
+
+def parse_order_query(
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    sku_code: str | None = None,
+    page_size: int | None = None,
+    page_token: str | None = None,
+    policy: PagingPolicy | None = None,
+) -> OrderQuery:
+    """Check a ListOrders request; InvalidArgument lists every bad field."""
+    violations = Violations()
+    parsed_status: OrderStatus | None = None
+    parsed_channel: Channel | None = None
+    try:
+        parsed_status = OrderStatus.parse(status) if status else None
+    except InvalidArgument as exc:
+        violations.items.extend(exc.violations)
+    try:
+        parsed_channel = Channel.parse(channel) if channel else None
+    except InvalidArgument as exc:
+        violations.items.extend(exc.violations)
+    for name, moment in (("created_from", created_from), ("created_to", created_to)):
+        if moment is not None and moment.utcoffset() is None:
+            violations.add(name, "must include a time zone (or be UTC)")
+    if (
+        created_from is not None
+        and created_to is not None
+        and created_from.utcoffset() is not None
+        and created_to.utcoffset() is not None
+        and created_from > created_to
+    ):
+        violations.add("created_to", "must not be earlier than created_from")
+    if sku_code:
+        violations.sku_code(sku_code, "sku_code")
+    size = 0
+    try:
+        size = resolve_page_size(page_size, policy)
+    except InvalidArgument as exc:
+        violations.items.extend(exc.violations)
+    violations.raise_if_any()
+    query = OrderQuery(
+        parsed_status, parsed_channel, created_from, created_to, sku_code or None, size
+    )
+    if page_token:
+        query = OrderQuery(
+            query.status,
+            query.channel,
+            query.created_from,
+            query.created_to,
+            query.sku_code,
+            query.page_size,
+            decode_page_token(page_token, query),
+        )
+    return query
+
+
+def encode_page_token(query: OrderQuery, last: PageCursor) -> str:
+    """The token for the page after `last` (the last row returned)."""
+    payload = {
+        "v": TOKEN_VERSION,
+        "f": query.filter_key,
+        "t": last.placed_at.isoformat(),
+        "id": last.order_id,
+    }
+    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _bad_token(description: str) -> InvalidArgument:
+    return InvalidArgument.for_field("page_token", description)
+
+
+def decode_page_token(token: str, query: OrderQuery) -> PageCursor:
+    """The cursor in `token`, or InvalidArgument naming page_token."""
+    restart = "; list again without a page_token"
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        payload = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise _bad_token("is not a token this service issued" + restart) from None
+    if not isinstance(payload, dict) or payload.get("v") != TOKEN_VERSION:
+        raise _bad_token("is not a token this service issued" + restart)
+    placed, order_id, key = payload.get("t"), payload.get("id"), payload.get("f")
+    if not (isinstance(placed, str) and isinstance(order_id, str) and isinstance(key, str)):
+        raise _bad_token("is not a token this service issued" + restart)
+    try:
+        placed_at = datetime.fromisoformat(placed)
+    except ValueError:
+        raise _bad_token("is not a token this service issued" + restart) from None
+    if placed_at.utcoffset() is None or not IDENTIFIER_PATTERN.fullmatch(order_id):
+        raise _bad_token("is not a token this service issued" + restart)
+    if key != query.filter_key:
+        raise _bad_token("was issued for other filters" + restart)
+    return PageCursor(placed_at, order_id)

@@ -12,7 +12,9 @@ Readings and settings (all in `PaySettings`, minor units of `currency`):
   previous month's ("有效促进销售"). Team members 50-100, supervisor 100-150. Within the range the
   amount rises linearly with over-achievement: the minimum just above 100%, the maximum at
   `bonus_full_at` (120%) and above; rounded ROUND_HALF_UP to the whole yuan (`bonus_rounding_step`
-  of 100 fen). Unknown previous-month sales → no bonus (the lift is not evidenced).
+  of 100 fen). Unknown previous-month sales → no bonus (the lift is not evidenced). The seed
+  names the sales condition only for promoters (A.b); DOMAIN.md applies it to both levels, and so
+  do we by default (`supervisor_needs_sales_lift`).
 - Supervisor penalty (三(二)B.a): 50 when the promoters complete under 30% ("未能完成30%以上");
   exactly 30% is not penalised; no promoters' target → no penalty (nothing to fail against).
 """
@@ -44,6 +46,7 @@ class PaySettings:
     team_member_bonus_range: tuple[int, int] = (5_000, 10_000)
     supervisor_bonus_range: tuple[int, int] = (10_000, 15_000)
     bonus_full_at: Decimal = Decimal("1.20")
+    supervisor_needs_sales_lift: bool = True
     bonus_rounding_step: int = 100
     supervisor_penalty: int = 5_000
     promoter_penalty_threshold: Decimal = Decimal("0.30")
@@ -103,20 +106,28 @@ def over_plan_bonus(
     if completion.exact is None or completion.exact <= 1:
         return Explained(zero, rule, f"completion {completion.percent()} does not beat the plan",
                          inputs)
-    if sales_this_month is None or sales_last_month is None:
-        return Explained(zero, rule, "previous month's sales unknown: the lift is not evidenced",
-                         inputs)
-    if sales_this_month <= sales_last_month:
-        return Explained(zero, rule, "sales did not rise against the previous month", inputs)
+    lift_needed = level is PayLevel.TEAM_MEMBER or settings.supervisor_needs_sales_lift
+    refusal = _no_sales_lift(sales_this_month, sales_last_month) if lift_needed else None
+    if refusal is not None:
+        return Explained(zero, rule, refusal, inputs)
     span = Fraction(settings.bonus_full_at) - 1
     position = min((completion.exact - 1) / span, Fraction(1)) if span > 0 else Fraction(1)
     exact = low.minor + (high.minor - low.minor) * position
     amount = Money(round_half_up_to_step(exact, settings.bonus_rounding_step), settings.currency)
     return Explained(amount, rule,
-                     f"completion {completion.percent()} over plan and sales up: {low} + "
+                     f"completion {completion.percent()} over plan: {low} + "
                      f"({high} − {low}) × {quantize_half_up(position, 4)} = {amount} "
                      "(rounded to whole units)",
                      inputs)
+
+
+def _no_sales_lift(this_month: int | None, last_month: int | None) -> str | None:
+    """Why the sales lift is not shown, or None when sales rose."""
+    if this_month is None or last_month is None:
+        return "previous month's sales unknown: the lift is not evidenced"
+    if this_month <= last_month:
+        return "sales did not rise against the previous month"
+    return None
 
 
 def supervisor_penalty(

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.performance.domain.commission import group_commission
 from services.performance.domain.commission_tables import (
     CommissionGroup,
     CommissionTable,
@@ -18,6 +19,9 @@ from services.performance.domain.commission_tables import (
     Tier,
     fill_gaps,
 )
+from services.performance.domain.completion import Completion
+from services.performance.domain.money import Money
+from services.performance.domain.period import YearMonth
 from services.performance.domain.seed_tables import (
     SEED_EFFECTIVE_FROM,
     seed_commission_catalog,
@@ -50,6 +54,24 @@ CASES = [(g, r, e) for g, rates in BOUNDARY_RATES.items() for r, e in rates.item
 def test_seed_rate_at_each_boundary(group: CommissionGroup, ratio: str, expected: str) -> None:
     catalog = seed_commission_catalog()
     assert catalog.rate(group, date(2024, 5, 1), D(ratio)) == D(expected)
+
+
+# Commission on a base of 12,345.67 CNY at each seed rate, computed by hand, ROUND_HALF_UP:
+# e.g. 1,234,567 × 0.005 = 6,172.835 → 6,173; × 0.015 = 18,518.505 → 18,519.
+AMOUNT_ON_ODD_BASE = {
+    "0": 0, "0.003": 3_704, "0.005": 6_173, "0.01": 12_346, "0.015": 18_519, "0.02": 24_691,
+    "0.025": 30_864, "0.03": 37_037, "0.04": 49_383, "0.05": 61_728,
+}
+
+
+@pytest.mark.parametrize(("group", "ratio", "expected"), CASES)
+def test_seed_commission_amount_at_each_boundary_rounds_half_up(
+    group: CommissionGroup, ratio: str, expected: str
+) -> None:
+    result = group_commission(seed_commission_catalog(), group, YearMonth(2024, 5),
+                              base=Money(1_234_567, "CNY"),
+                              completion=Completion.of_ratio(D(ratio)))
+    assert result.amount == Money(AMOUNT_ON_ODD_BASE[expected], "CNY")
 
 
 @pytest.mark.parametrize("group", [CS, PROMO, SUP])

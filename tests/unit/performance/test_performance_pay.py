@@ -102,3 +102,10 @@ def test_supervisor_loses_50_when_promoters_complete_under_30_percent(
 
 def test_no_promoter_target_means_no_penalty() -> None:
     assert supervisor_penalty(completion(0, None)).amount == cny(0)
+
+
+def test_supervisor_bonus_without_sales_lift_when_configured() -> None:
+    settings = PaySettings(supervisor_needs_sales_lift=False)
+    over = Completion.of_ratio(D("1.2"))
+    assert over_plan_bonus(HEAD, over, None, None, settings).amount == cny(15_000)
+    assert over_plan_bonus(MEMBER, over, None, None, settings).amount == cny(0)

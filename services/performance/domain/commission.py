@@ -9,6 +9,8 @@ Seed 003 篇1 (三): commission = the month's sales (all shops' order amounts mi
 - Sharing ("以部门同事平均提成为参照"): equal shares by default, or weights that sum to exactly 1
   (100%). Shares are exact quotas rounded by the largest-remainder method, so they always add up to
   the group total; equal remainders go to the lower employee code first (deterministic).
+- DEPARTMENT_ACTIVITY_FUND is computed the same way (备注) but is a department budget, not pay:
+  it is not shared among members.
 - A leaver whose payments only partly qualify keeps the qualifying part of the share
   (`restrict_share`); the rest is not paid ("不发放提成") and not redistributed.
 """

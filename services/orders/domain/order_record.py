@@ -184,6 +184,14 @@ class OrderRecord:
             metadata={"order_id": self.order_id},
         )
 
+    def _unexpected_answer(self, call: str) -> FailedPrecondition:
+        return FailedPrecondition(
+            f"order {self.order_id} owes inventory no {call} (its inventory step is "
+            f"{self.saga.value}); the answer does not belong to this order's current step",
+            reason="ILLEGAL_SAGA_TRANSITION",
+            metadata={"order_id": self.order_id, "saga_state": self.saga.value},
+        )
+
     # ----------------------------------------------------------------------- saga answers
     def record_reserved(self, now: datetime, actor: str = SYSTEM_ACTOR) -> bool:
         """Inventory reserved the order's stock: PENDING/BACKORDERED → CONFIRMED."""
@@ -231,6 +239,10 @@ class OrderRecord:
         require_aware(now)
         if self.saga is SagaState.RELEASED:
             return False
+        if self.saga is not SagaState.RELEASE_PENDING:
+            # The table also allows BACKORDERED → RELEASED, but only for a cancel: an answer from
+            # inventory can only settle a release that was asked for.
+            raise self._unexpected_answer("release")
         self._saga_to(SagaState.RELEASED)
         return True
 
@@ -239,5 +251,7 @@ class OrderRecord:
         require_aware(now)
         if self.saga is SagaState.COMMITTED:
             return False
+        if self.saga is not SagaState.COMMIT_PENDING:
+            raise self._unexpected_answer("commit")
         self._saga_to(SagaState.COMMITTED)
         return True

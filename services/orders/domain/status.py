@@ -2,30 +2,33 @@
 
 Order status (what the business sees):
 
-    PENDING ─▶ CONFIRMED ─▶ (REVIEWED) ─▶ PICKED ─▶ VERIFIED ─▶ PACKED ─▶ WEIGHED ─▶ SHIPPED
-       │   ╲         ▲                                      PARTIALLY_SHIPPED ─▶ ┘     │
-       │    ▶ BACKORDERED (waits; confirmed when stock arrives)                        ▼
-       └──▶ CANCELLED (from any status before the first parcel leaves)             DELIVERED
+    PENDING      → CONFIRMED | BACKORDERED | CANCELLED
+    BACKORDERED  → CONFIRMED (stock arrived) | CANCELLED
+    CONFIRMED → (REVIEWED) → PICKED → VERIFIED → PACKED → WEIGHED      each step optional but
+                                                                       never backwards
+    any of CONFIRMED..WEIGHED → SHIPPED | PARTIALLY_SHIPPED | CANCELLED
+    PARTIALLY_SHIPPED → PARTIALLY_SHIPPED (another parcel) | SHIPPED (the last one)
+    SHIPPED → DELIVERED
 
 * PENDING: stored, the stock step has not finished. Reserved → CONFIRMED; short → BACKORDERED
   (seed 000 订单处理流程 2: enough stock → shipping task, not enough → purchasing restocks).
 * Shipping is allowed from CONFIRMED or any later fulfilment step (CONTRACT.md ShipOrder), so the
   warehouse steps are recorded when they happen but a parcel can leave without all of them.
-  Steps never go backwards. Review (审单) is optional; packing requires a passed verification
-  (seed 003 篇3 4.2 4: only a verified order is packed).
-* Setting-free decision: an order with a parcel already out (PARTIALLY_SHIPPED) cannot be
-  cancelled — goods that left come back only through after-sales — but address and carrier may
+  Review (审单) is optional; packing requires a passed verification (seed 003 篇3 4.2 step 4: only
+  a verified order goes to the packer); weighing requires packing.
+* Decision where the seeds are silent: an order with a parcel already out (PARTIALLY_SHIPPED) cannot
+  be cancelled — goods that left come back only through after-sales — but address and carrier may
   still change for the parcels not yet sent (seed 003 篇3 2.2: 改地址、换快递、分地址发).
 
 Saga step (what is owed to inventory, ARCHITECTURE.md): a `*_PENDING` step was decided here but
 inventory has not confirmed it yet; a reconciler retries it under the order's reservation id.
 
-    RESERVE_PENDING ─▶ RESERVED ─▶ COMMIT_PENDING ─▶ COMMITTED
-          │    ▲  ╲          ╲
-          │    │   ▶ BACKORDERED ▶ RELEASED   ╲▶ RELEASE_PENDING ─▶ RELEASED
-          ▼    └──────┘ (retry on stock arrival)
-    RELEASE_PENDING (cancel while a reservation may exist) ─▶ RELEASED ─▶ RELEASE_PENDING (a late
-    reservation answer arrived after the release: release again)
+    RESERVE_PENDING → RESERVED | BACKORDERED | RELEASE_PENDING (cancelled while in flight)
+    BACKORDERED     → RESERVE_PENDING (retry on stock arrival) | RESERVED (late success)
+                      | RELEASED (cancelled; nothing was reserved)
+    RESERVED        → COMMIT_PENDING (last parcel shipped) | RELEASE_PENDING (cancelled)
+    RELEASE_PENDING → RELEASED → RELEASE_PENDING (a reservation reported after the release)
+    COMMIT_PENDING  → COMMITTED
 """
 
 from __future__ import annotations
@@ -165,7 +168,8 @@ ORDER_TRANSITIONS: Mapping[OrderStatus, frozenset[OrderStatus]] = {
 _G = SagaState
 SAGA_TRANSITIONS: Mapping[SagaState, frozenset[SagaState]] = {
     _G.RESERVE_PENDING: frozenset({_G.RESERVED, _G.BACKORDERED, _G.RELEASE_PENDING}),
-    _G.BACKORDERED: frozenset({_G.RESERVE_PENDING, _G.RELEASED}),
+    # BACKORDERED → RESERVED: a reservation that lands after a stale "short" answer is real.
+    _G.BACKORDERED: frozenset({_G.RESERVE_PENDING, _G.RESERVED, _G.RELEASED}),
     _G.RESERVED: frozenset({_G.COMMIT_PENDING, _G.RELEASE_PENDING}),
     _G.RELEASE_PENDING: frozenset({_G.RELEASED}),
     _G.RELEASED: frozenset({_G.RELEASE_PENDING}),

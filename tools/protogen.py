@@ -19,6 +19,7 @@ from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parent.parent
 VALIDATE_MODULE = "protovalidate._gen.buf.validate.validate_pb"
+ERROR_DETAIL_PROTOS = ("google/rpc/status.proto", "google/rpc/error_details.proto")
 
 
 def validate_descriptor() -> descriptor_pb2.FileDescriptorProto:
@@ -68,10 +69,20 @@ def generate(out: Path) -> None:
             f"--python_out={python_out}",
             f"--pyi_out={python_out}",
             f"--grpc_python_out={python_out}",
+            *sources,
+        ]
+    )
+    # Envoy's descriptor set also carries the error detail types, so the transcoder can turn
+    # `grpc-status-details-bin` (ErrorInfo, BadRequest) into a JSON google.rpc.Status body.
+    run_protoc(
+        [
+            *includes,
+            f"--descriptor_set_in={deps}",
             f"--descriptor_set_out={out / 'storeops.binpb'}",
             "--include_imports",
             "--include_source_info",
             *sources,
+            *ERROR_DETAIL_PROTOS,
         ]
     )
     # The generated modules import buf.validate.validate_pb2: generate it from the same descriptor.

@@ -1,0 +1,29 @@
+"""Builds the inventory service from settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from storeops.inventory.v1 import inventory_service_pb2 as pb
+from storeops.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
+
+from services.common.config import Settings
+from services.common.outbox import EventFeed
+from services.common.peers import connect_peers
+from services.common.server import Wiring
+from services.inventory.api.servicer import InventoryServicer
+from services.inventory.db import tables
+
+MIGRATIONS = Path(__file__).parent / "db" / "migrations"
+
+
+async def wire(settings: Settings, engine: AsyncEngine) -> Wiring:
+    peers = connect_peers(settings)
+    servicer = InventoryServicer(EventFeed(engine, tables.outbox_events))
+    return Wiring(
+        services=[pb.DESCRIPTOR.services_by_name["InventoryService"]],
+        register=lambda server: pb_grpc.add_InventoryServiceServicer_to_server(servicer, server),
+        key_source=peers.key_source,
+        close=[peers.close],
+    )

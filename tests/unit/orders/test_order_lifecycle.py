@@ -54,7 +54,7 @@ def test_reservation_lines_add_up_lines_of_the_same_sku() -> None:
 
 def test_place_requires_timezone_aware_now() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        Order.place("O-1", an_intake(), datetime(2024, 5, 6, 9, 0))  # noqa: DTZ001
+        Order.place("O-1", an_intake(), datetime(2024, 5, 6, 9, 0))
 
 
 def test_place_rejects_a_malformed_order_id() -> None:
@@ -136,7 +136,8 @@ def test_cancel_releases_the_reservation() -> None:
     assert order.cancel("customer changed mind", LATER, CLERK) is True
     assert (order.status, order.saga) == (OrderStatus.CANCELLED, SagaState.RELEASE_PENDING)
     step = order.pending_inventory_step()
-    assert step is not None and step.call is InventoryCall.RELEASE
+    assert step is not None
+    assert step.call is InventoryCall.RELEASE
     assert order.record_released(LATER) is True
     assert order.saga is SagaState.RELEASED
     assert order.record_released(LATER) is False
@@ -320,7 +321,8 @@ def test_delivery_cannot_be_confirmed_before_shipping() -> None:
 def test_commit_is_owed_after_shipping_and_recorded_once() -> None:
     order = shipped_order()
     step = order.pending_inventory_step()
-    assert step is not None and step.call is InventoryCall.COMMIT
+    assert step is not None
+    assert step.call is InventoryCall.COMMIT
     assert order.record_committed(LATER) is True
     assert order.saga is SagaState.COMMITTED
     assert order.record_committed(LATER) is False

@@ -80,7 +80,8 @@ def assert_invariants(order: Order) -> None:
     if order.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
         assert not any(remaining.values())
     elif order.status is OrderStatus.PARTIALLY_SHIPPED:
-        assert shipped_any and any(remaining.values())
+        assert shipped_any
+        assert any(remaining.values())
     else:
         assert not shipped_any
     assert len({s.tracking_number for s in order.shipments}) == len(order.shipments)

@@ -295,6 +295,7 @@ def build_config(services: list[Service], topology: Topology, options: GatewayOp
         stat_prefix="gateway",
         codec_type="AUTO",
         generate_request_id=True,
+        preserve_external_request_id=True,  # clients may pass their own id for tracing
         use_remote_address=True,
         normalize_path=True,
         merge_slashes=True,

@@ -1,30 +1,5 @@
-"""Tokens for tests, signed with the test system's own key store (no people call needed)."""
+"""Tokens for tests: signed with the test system's own key store (no people call needed)."""
 
-from __future__ import annotations
+from tools.tokens import LocalTokens as TestTokens
 
-import time
-from collections.abc import Iterable
-from pathlib import Path
-
-from services.people.service.keystore import KeyStore
-from services.people.service.token_issuer import TokenIssuer
-
-
-class TestTokens:
-    def __init__(self, keys_dir: Path, issuer: str = "storeops-people", audience: str = "storeops"):
-        self.keys = KeyStore(keys_dir)
-        self.keys.ensure_key()
-        self.issuer = TokenIssuer(self.keys, issuer, audience)
-
-    def token(
-        self,
-        permissions: Iterable[str] = ("*",),
-        subject: str = "E0001",
-        roles: Iterable[str] = ("admin",),
-        ttl: int = 3600,
-        kind: str = "employee",
-    ) -> str:
-        return self.issuer.issue(subject, kind, roles, permissions, int(time.time()), ttl).token
-
-    def admin(self) -> str:
-        return self.token()
+__all__ = ["TestTokens"]

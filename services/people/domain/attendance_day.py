@@ -46,6 +46,8 @@ class ClockDirection(StrEnum):
 
 
 class ClockSource(StrEnum):
+    """Where a clock record came from (a correction is a supervisor's entry)."""
+
     DEVICE = "DEVICE"
     CORRECTION = "CORRECTION"  # entered by a supervisor for a forgotten punch
 
@@ -64,6 +66,8 @@ class ClockEvent:
 
 
 class DayStatus(StrEnum):
+    """The headline verdict on a day; over-limit lateness shows as HALF_DAY_ABSENCE."""
+
     NON_WORKING_DAY = "NON_WORKING_DAY"
     NOT_EMPLOYED = "NOT_EMPLOYED"
     ON_LEAVE = "ON_LEAVE"
@@ -106,6 +110,7 @@ class DayAttendance:
 
     @property
     def is_working_day(self) -> bool:
+        """False only for weekends and holidays of the schedule."""
         return self.status is not DayStatus.NON_WORKING_DAY
 
 

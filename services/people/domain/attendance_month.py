@@ -46,6 +46,8 @@ _ZERO = Decimal(0)
 
 
 class Charge(StrEnum):
+    """How a fact is charged under seed 004 考勤制度 2-3."""
+
     FREE_LATENESS = "FREE_LATENESS"
     CHARGED_LATENESS = "CHARGED_LATENESS"
     OVER_LIMIT_LATENESS = "OVER_LIMIT_LATENESS"
@@ -151,8 +153,12 @@ def summarise_days(
     *,
     policy: AttendancePolicy = DEFAULT_ATTENDANCE_POLICY,
     preceding_days: Sequence[DayAttendance] = (),
+    through: date | None = None,
 ) -> MonthlyAttendance:
-    """Summarise already classified days of one month (in any order)."""
+    """Summarise already classified days of one month (in any order).
+
+    `through` is reported as the last day covered (default: the last day given, else month end).
+    """
     ordered = sorted(days, key=lambda d: d.day)
     for index, day in enumerate(ordered):
         if (day.day.year, day.day.month) != (year, month):
@@ -203,7 +209,7 @@ def summarise_days(
         employee_code=employee_code,
         year=year,
         month=month,
-        through=ordered[-1].day if ordered else last_day,
+        through=through or (ordered[-1].day if ordered else last_day),
         days=tuple(ordered),
         facts=tuple(facts),
         working_days=sum(1 for d in ordered if d.is_working_day),
@@ -266,5 +272,11 @@ def summarise_month(
         )
         day += timedelta(days=1)
     return summarise_days(
-        employee_code, year, month, days, policy=policy, preceding_days=preceding_days
+        employee_code,
+        year,
+        month,
+        days,
+        policy=policy,
+        preceding_days=preceding_days,
+        through=end,
     )

@@ -30,6 +30,8 @@ from services.people.domain.validation import invalid
 
 
 class MissingPunch(StrEnum):
+    """What a day with only a clock-in or only a clock-out means."""
+
     HALF_DAY_ABSENCE = "HALF_DAY_ABSENCE"
     IGNORE = "IGNORE"
 

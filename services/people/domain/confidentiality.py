@@ -31,6 +31,8 @@ from services.people.domain.reporting_lines import ReportingLines
 
 
 class DataCategory(StrEnum):
+    """Kinds of confidential data (seeds 000 §六, 002 §四(四))."""
+
     PAY = "PAY"
     APPRAISAL = "APPRAISAL"
     COMMISSION = "COMMISSION"
@@ -40,6 +42,8 @@ class DataCategory(StrEnum):
 
 
 class VisibilityBasis(StrEnum):
+    """Why a read was allowed (NONE: it was not), for the audit log."""
+
     SELF = "SELF"
     REPORTING_LINE = "REPORTING_LINE"
     HR_FINANCE_ROLE = "HR_FINANCE_ROLE"

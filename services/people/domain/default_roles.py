@@ -27,6 +27,8 @@ Grants follow the job duties in the seeds, at resource granularity:
   (seed 003), approves targets, statements and training plans, and reads everything except
   customer contact and other people's pay beyond its reporting line.
 - admin — everything.
+- svc_* — service accounts: orders reserves, releases and commits stock and books customer
+  returns; performance and inventory read the event feeds they consume.
 """
 
 from __future__ import annotations
@@ -327,6 +329,22 @@ GM = (
 )
 ADMIN = ("*",)
 
+# Service accounts (`svc-<name>` clients get role `svc_<name>`): what one service may ask of
+# another (ARCHITECTURE: orders reserves/releases/commits stock; performance reads the feeds).
+SVC_ORDERS = (
+    "inventory.reservations.*",
+    "inventory.returns.*",
+    *_g("inventory.stock", "read"),
+    *_g("inventory.events", "read"),
+)
+SVC_PERFORMANCE = (
+    *_g("inventory.events", "read"),
+    *_g("inventory.valuation", "read"),
+    *_g("orders.events", "read"),
+    *_g("people.events", "read"),
+)
+SVC_INVENTORY = (*_g("orders.events", "read"),)
+
 
 def _role(code: str, name: str, patterns: tuple[str, ...]) -> Role:
     return Role.define(code=code, name=name, patterns=patterns)
@@ -359,6 +377,9 @@ DEFAULT_ROLES: tuple[Role, ...] = (
     _role("finance_specialist", "Finance specialist", FINANCE_SPECIALIST),
     _role("gm", "General manager's office", GM),
     _role("admin", "Administrator", ADMIN),
+    _role("svc_orders", "Service account: orders", SVC_ORDERS),
+    _role("svc_performance", "Service account: performance", SVC_PERFORMANCE),
+    _role("svc_inventory", "Service account: inventory", SVC_INVENTORY),
 )
 
 DEFAULT_ROLES_BY_CODE: Mapping[str, Role] = MappingProxyType(

@@ -29,6 +29,8 @@ from services.people.domain.validation import invalid, require_aware, validate_c
 
 
 class SameDayChange(StrEnum):
+    """What a second change effective on an already-used date does."""
+
     SUPERSEDE = "SUPERSEDE"
     REJECT = "REJECT"
 
@@ -60,6 +62,7 @@ class PositionAssignment:
         require_aware(self.recorded_at, "recorded_at")
 
     def same_value(self, other: PositionAssignment) -> bool:
+        """True when `other` assigns the same position in the same department."""
         return (self.position_code, self.department_code) == (
             other.position_code,
             other.department_code,
@@ -82,6 +85,7 @@ class SalaryChange:
         require_aware(self.recorded_at, "recorded_at")
 
     def same_value(self, other: SalaryChange) -> bool:
+        """True when `other` sets the same salary."""
         return self.base_salary == other.base_salary
 
 

@@ -45,6 +45,7 @@ class LoginAttempts:
     policy: LockoutPolicy = field(default=DEFAULT_LOCKOUT_POLICY, compare=False)
 
     def is_locked(self, now: datetime) -> bool:
+        """True while `now` is before `locked_until`."""
         require_aware(now, "now")
         return self.locked_until is not None and now < self.locked_until
 

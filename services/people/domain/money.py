@@ -48,10 +48,12 @@ class Money:
 
     @property
     def is_positive(self) -> bool:
+        """More than nothing."""
         return self.amount_minor > 0
 
     @property
     def is_negative(self) -> bool:
+        """Less than nothing."""
         return self.amount_minor < 0
 
     def _require_same_currency(self, other: Money) -> None:

@@ -23,6 +23,7 @@ SERVICE_RESOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
             "skus", "warehouses", "bins", "receipts", "stock", "reservations", "ledger",
             "transfers", "counts", "samples", "holds", "replenishment", "supplier_returns",
             "valuation", "events",
+            "returns",  # customer returns booked back into stock (called by orders)
         ),
         "orders": (
             "orders", "customers", "fulfilment", "waves", "review", "exceptions", "aftersales",

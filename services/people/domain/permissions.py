@@ -30,7 +30,9 @@ _SEGMENTS = 3
 class PermissionChecker(Protocol):
     """Anything that answers "is this permission granted?" (this matcher, a token's set)."""
 
-    def allows(self, permission: str) -> bool: ...
+    def allows(self, permission: str) -> bool:
+        """True when `permission` is granted."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,7 @@ class Permission:
 
     @classmethod
     def parse(cls, text: str, *, field_path: str = "permission") -> Permission:
+        """Parse `service.resource.action`, or InvalidArgument naming `field_path`."""
         return _parse_permission(text, field_path)
 
     def __str__(self) -> str:
@@ -73,6 +76,7 @@ class PermissionPattern:
 
     @classmethod
     def parse(cls, text: str, *, field_path: str = "pattern") -> PermissionPattern:
+        """Parse and normalise a grant pattern, or InvalidArgument naming `field_path`."""
         parts = text.split(".")
         valid = 1 <= len(parts) <= _SEGMENTS and all(
             p == WILDCARD or _SEGMENT.fullmatch(p) for p in parts
@@ -90,6 +94,7 @@ class PermissionPattern:
         return cls(parts[0], parts[1], parts[2], text)
 
     def matches(self, permission: Permission) -> bool:
+        """True when this pattern grants `permission`."""
         return (
             self.service in (WILDCARD, permission.service)
             and self.resource in (WILDCARD, permission.resource)

@@ -61,6 +61,7 @@ class TokenRevocation:
     def for_employee(
         cls, employee: Employee, *, tz: ZoneInfo, tokens_revoked_at: datetime | None = None
     ) -> TokenRevocation:
+        """The revocation instants of `employee` (leave date read in `tz`)."""
         return cls(employee.employment_ends_at(tz), tokens_revoked_at)
 
     def check_token(self, *, issued_at: datetime, expires_at: datetime, now: datetime) -> None:

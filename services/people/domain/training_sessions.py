@@ -43,12 +43,16 @@ DEFAULT_ENROLMENT_POLICY = EnrolmentPolicy()
 
 
 class SessionStatus(StrEnum):
+    """A session is held when SCHEDULED and over; CANCELLED ones never count."""
+
     SCHEDULED = "SCHEDULED"
     CANCELLED = "CANCELLED"
 
 
 @dataclass(frozen=True)
 class Enrolment:
+    """An employee's place in a session."""
+
     employee_code: str
     enrolled_at: datetime
 
@@ -66,6 +70,7 @@ class Assessment:
 
     @property
     def passed(self) -> bool:
+        """Score at or above the pass mark."""
         return self.score >= self.pass_mark
 
 
@@ -191,6 +196,7 @@ class TrainingSession:
         return (seconds / _HOUR).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     def is_enrolled(self, employee_code: str) -> bool:
+        """True when `employee_code` holds a place."""
         return any(e.employee_code == employee_code for e in self.enrolments)
 
     def is_held(self, as_of: datetime) -> bool:

@@ -80,6 +80,7 @@ class EmployeeCodeFormat:
         object.__setattr__(self, "_compiled", re.compile(self.pattern))
 
     def matches(self, code: str) -> bool:
+        """True when `code` has the configured shape."""
         return self._compiled.fullmatch(code) is not None
 
 

@@ -23,6 +23,8 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 class HalfDay(StrEnum):
+    """The two halves of a working day; half-day leave and absence refer to them."""
+
     MORNING = "MORNING"
     AFTERNOON = "AFTERNOON"
 

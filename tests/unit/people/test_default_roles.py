@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.people.domain.confidentiality import DEFAULT_CONFIDENTIALITY_POLICY
 from services.people.domain.default_roles import (
     DEFAULT_POSITION_ROLES,
     DEFAULT_ROLES,
@@ -52,12 +53,9 @@ def test_only_admin_holds_whole_service_wildcards() -> None:
                 assert r.code == "admin", f"{r.code} has {text}"
 
 
-def test_only_hr_and_finance_and_admin_hold_read_all_permissions() -> None:
-    holders = {
-        r.code
-        for r in DEFAULT_ROLES
-        if any(role(r.code).allows(p) for p in known_permissions() if p.action == "read_all")
-    }
+def test_only_hr_finance_and_admin_see_everyones_confidential_data() -> None:
+    confidential = DEFAULT_CONFIDENTIALITY_POLICY.read_all_permissions.values()
+    holders = {r.code for r in DEFAULT_ROLES if any(role(r.code).allows(p) for p in confidential)}
     assert holders == {"hr_specialist", "finance_specialist", "admin"}
 
 
@@ -169,3 +167,13 @@ def test_role_table_uses_only_known_vocabulary() -> None:
             p = PermissionPattern.parse(text)
             if "*" not in (p.service, p.resource, p.action):
                 assert is_known_permission(Permission(p.service, p.resource, p.action)), text
+
+
+def test_service_accounts_get_only_what_their_calls_need() -> None:
+    assert role("svc_orders").allows("inventory.reservations.commit")
+    assert not role("svc_orders").allows("people.salaries.read")
+    assert role("svc_performance").allows("orders.events.read")
+    assert not role("svc_performance").allows("orders.customers.read")
+    assert not any(
+        code.startswith("svc_") for roles in DEFAULT_POSITION_ROLES.values() for code in roles
+    )

@@ -215,7 +215,7 @@ class Order(OrderRecord):
             quantities, carrier, tracking_number, now, actor, weight_grams, address, policy
         )
 
-    def _ship(  # noqa: PLR0917 - private; the public methods take keywords
+    def _ship(
         self,
         quantities: Mapping[int, int] | None,
         carrier: str,

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor_pb2 import MethodOptions
-
 from storeops.common.v1 import options_pb2
 
 # Calls that may legitimately take long (feeds, reports) get this timeout instead of the default.
@@ -59,8 +58,7 @@ def load_catalog(descriptor_set: Path) -> list[Service]:
                     MethodOptions.IDEMPOTENT,
                     MethodOptions.NO_SIDE_EFFECTS,
                 )
-                methods.append(
-                    Method(full_name, raw.name, retryable, options.Extensions[options_pb2.public])
-                )
+                public = bool(options.Extensions[options_pb2.public])  # type: ignore[index]
+                methods.append(Method(full_name, raw.name, retryable, public))
             services.append(Service(full_name, upstream, tuple(methods)))
     return sorted(services, key=lambda s: s.full_name)

@@ -81,11 +81,15 @@ def _health_routes(services: list[Service]) -> list[dict[str, Any]]:
         }
         for name in upstreams
     ]
-    routes.append({"match": {"prefix": HEALTH_PREFIX}, "route": {"cluster": "people", "timeout": "5s"}})
+    routes.append(
+        {"match": {"prefix": HEALTH_PREFIX}, "route": {"cluster": "people", "timeout": "5s"}}
+    )
     return routes
 
 
-def _jwt_filter(services: list[Service], topology: Topology, options: GatewayOptions) -> dict[str, Any]:
+def _jwt_filter(
+    services: list[Service], topology: Topology, options: GatewayOptions
+) -> dict[str, Any]:
     public = [m.path for s in services for m in s.methods if m.public]
     rules: list[dict[str, Any]] = [{"match": {"path": path}} for path in public]
     rules.append({"match": {"prefix": HEALTH_PREFIX}})
@@ -122,7 +126,9 @@ def _jwt_filter(services: list[Service], topology: Topology, options: GatewayOpt
     }
 
 
-def _transcoder(services: list[Service], topology: Topology, options: GatewayOptions) -> dict[str, Any]:
+def _transcoder(
+    services: list[Service], topology: Topology, options: GatewayOptions
+) -> dict[str, Any]:
     return {
         "name": "envoy.filters.http.grpc_json_transcoder",
         "typed_config": _typed(
@@ -176,7 +182,11 @@ def _local_reply_config() -> dict[str, Any]:
         "or_filter": {
             "filters": [
                 {"header_filter": {"header": {"name": "te", "present_match": False}}},
-                {"header_filter": {"header": {"name": "x-envoy-original-path", "present_match": True}}},
+                {
+                    "header_filter": {
+                        "header": {"name": "x-envoy-original-path", "present_match": True}
+                    }
+                },
             ]
         }
     }
@@ -238,7 +248,9 @@ def _access_log() -> list[dict[str, Any]]:
     ]
 
 
-def _cluster(name: str, service: str, host: str, port: int, dns: bool, options: GatewayOptions) -> dict[str, Any]:
+def _cluster(
+    name: str, service: str, host: str, port: int, dns: bool, options: GatewayOptions
+) -> dict[str, Any]:
     return {
         "name": name,
         "type": "STRICT_DNS" if dns else "STATIC",
@@ -260,7 +272,15 @@ def _cluster(name: str, service: str, host: str, port: int, dns: bool, options: 
         "load_assignment": {
             "cluster_name": name,
             "endpoints": [
-                {"lb_endpoints": [{"endpoint": {"address": {"socket_address": {"address": host, "port_value": port}}}}]}
+                {
+                    "lb_endpoints": [
+                        {
+                            "endpoint": {
+                                "address": {"socket_address": {"address": host, "port_value": port}}
+                            }
+                        }
+                    ]
+                }
             ],
         },
         "health_checks": [
@@ -275,20 +295,30 @@ def _cluster(name: str, service: str, host: str, port: int, dns: bool, options: 
         ],
         "circuit_breakers": {
             "thresholds": [
-                {"max_connections": 10_000, "max_pending_requests": 10_000, "max_requests": 10_000, "max_retries": 100}
+                {
+                    "max_connections": 10_000,
+                    "max_pending_requests": 10_000,
+                    "max_requests": 10_000,
+                    "max_retries": 100,
+                }
             ]
         },
     }
 
 
-def build_config(services: list[Service], topology: Topology, options: GatewayOptions | None = None) -> dict[str, Any]:
+def build_config(
+    services: list[Service], topology: Topology, options: GatewayOptions | None = None
+) -> dict[str, Any]:
     options = options or GatewayOptions()
     routes: list[dict[str, Any]] = []
     for service in services:
         routes.extend(_route_for(m, service.upstream, options) for m in service.methods)
     routes.extend(_health_routes(services))
     routes.append(
-        {"match": {"prefix": "/"}, "direct_response": {"status": 404, "body": {"inline_string": "no such route"}}}
+        {
+            "match": {"prefix": "/"},
+            "direct_response": {"status": 404, "body": {"inline_string": "no such route"}},
+        }
     )
     connection_manager = _typed(
         "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
@@ -300,7 +330,10 @@ def build_config(services: list[Service], topology: Topology, options: GatewayOp
         normalize_path=True,
         merge_slashes=True,
         stream_idle_timeout="300s",
-        common_http_protocol_options={"idle_timeout": "600s", "headers_with_underscores_action": "REJECT_REQUEST"},
+        common_http_protocol_options={
+            "idle_timeout": "600s",
+            "headers_with_underscores_action": "REJECT_REQUEST",
+        },
         http2_protocol_options={"max_concurrent_streams": 1024},
         access_log=_access_log() if options.access_log else [],
         local_reply_config=_local_reply_config(),
@@ -312,13 +345,23 @@ def build_config(services: list[Service], topology: Topology, options: GatewayOp
             _rate_limit(options),
             _transcoder(services, topology, options),
             _jwt_filter(services, topology, options),
-            {"name": "envoy.filters.http.router", "typed_config": _typed("envoy.extensions.filters.http.router.v3.Router")},
+            {
+                "name": "envoy.filters.http.router",
+                "typed_config": _typed("envoy.extensions.filters.http.router.v3.Router"),
+            },
         ],
     )
     upstreams = sorted({s.upstream for s in services})
     service_names = {s.upstream: s.full_name for s in services}
     clusters = [
-        _cluster(name, service_names[name], topology.endpoints[name].host, topology.endpoints[name].port, topology.dns, options)
+        _cluster(
+            name,
+            service_names[name],
+            topology.endpoints[name].host,
+            topology.endpoints[name].port,
+            topology.dns,
+            options,
+        )
         for name in upstreams
     ]
     clusters.append(
@@ -331,7 +374,16 @@ def build_config(services: list[Service], topology: Topology, options: GatewayOp
                 "endpoints": [
                     {
                         "lb_endpoints": [
-                            {"endpoint": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": topology.listen_port}}}}
+                            {
+                                "endpoint": {
+                                    "address": {
+                                        "socket_address": {
+                                            "address": "127.0.0.1",
+                                            "port_value": topology.listen_port,
+                                        }
+                                    }
+                                }
+                            }
                         ]
                     }
                 ],
@@ -340,18 +392,29 @@ def build_config(services: list[Service], topology: Topology, options: GatewayOp
     )
     return {
         "admin": {
-            "address": {"socket_address": {"address": topology.admin_address, "port_value": topology.admin_port}}
+            "address": {
+                "socket_address": {
+                    "address": topology.admin_address,
+                    "port_value": topology.admin_port,
+                }
+            }
         },
         "static_resources": {
             "listeners": [
                 {
                     "name": "gateway",
-                    "address": {"socket_address": {"address": "0.0.0.0", "port_value": topology.listen_port}},
+                    "address": {
+                        # The gateway is the way in: it listens on every interface.
+                        "socket_address": {"address": "0.0.0.0", "port_value": topology.listen_port}  # noqa: S104
+                    },
                     "per_connection_buffer_limit_bytes": 1024 * 1024,
                     "filter_chains": [
                         {
                             "filters": [
-                                {"name": "envoy.filters.network.http_connection_manager", "typed_config": connection_manager}
+                                {
+                                    "name": "envoy.filters.network.http_connection_manager",
+                                    "typed_config": connection_manager,
+                                }
                             ]
                         }
                     ],

@@ -43,7 +43,8 @@ def main() -> int:
         while not stopping:
             for name, process in list(system.processes.items()):
                 if process.poll() is not None:
-                    print(f"storeops: {name} exited with {process.returncode}; see {state / 'logs' / name}.log")
+                    log_file = state / "logs" / f"{name}.log"
+                    print(f"storeops: {name} exited with {process.returncode}; see {log_file}")
                     stopping = True
             time.sleep(0.5)
     finally:
@@ -58,13 +59,15 @@ def _banner(system: LocalSystem, demo_loaded: bool, seconds: float) -> str:
     ports = system.ports
     database = "embedded PostgreSQL (var/pgdata)" if system.postgres else "external PostgreSQL"
     lines = [
-        f"storeops is running ({seconds:.1f} s, {database}{', demo data loaded' if demo_loaded else ''})",
+        f"storeops is running ({seconds:.1f} s, {database}"
+        f"{', demo data loaded' if demo_loaded else ''})",
         f"  gateway  REST + gRPC   http://localhost:{ports.gateway}",
         f"  Envoy admin            http://localhost:{ports.admin}",
         *(f"  {name:<12} gRPC       localhost:{port}" for name, port in ports.services.items()),
         "  token:  make token                     (admin, every permission)",
         "          make token ROLES=cs_specialist EMPLOYEE=E1001",
-        f"  try:    curl -H \"Authorization: Bearer $(make -s token)\" localhost:{ports.gateway}/v1/skus/DEMO-TEA-GRN-250G/stock",
+        '  try:    curl -H "Authorization: Bearer $(make -s token)" '
+        f"localhost:{ports.gateway}/v1/skus/DEMO-TEA-GRN-250G/stock",
         f"  logs:   {system.state_dir / 'logs'}/",
         "  Ctrl-C stops everything.",
     ]

@@ -41,7 +41,9 @@ def local(
     )
 
 
-def kubernetes(namespace: str = "storeops", descriptor_path: str = "/etc/envoy/storeops.binpb") -> Topology:
+def kubernetes(
+    namespace: str = "storeops", descriptor_path: str = "/etc/envoy/storeops.binpb"
+) -> Topology:
     return Topology(
         endpoints={
             name: Endpoint(f"{name}.{namespace}.svc.cluster.local", port)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import grpc
@@ -19,7 +20,11 @@ from tools.tokens import LocalTokens
 
 log = logging.getLogger(__name__)
 
-WAREHOUSES = [("WH-A", "Warehouse A", inv_res.Warehouse.SELLABLE), ("WH-B", "Warehouse B", inv_res.Warehouse.SELLABLE), ("WH-DEF", "Defective goods", inv_res.Warehouse.DEFECTIVE)]
+WAREHOUSES = [
+    ("WH-A", "Warehouse A", inv_res.Warehouse.SELLABLE),
+    ("WH-B", "Warehouse B", inv_res.Warehouse.SELLABLE),
+    ("WH-DEF", "Defective goods", inv_res.Warehouse.DEFECTIVE),
+]
 SKUS = [
     # code, style, colour, size, name, category, unit cost (fen), key product
     ("DEMO-TEA-GRN-250G", "TEA-LJ", "green", "250g", "West Lake Longjing 250 g", "tea", 4800, True),
@@ -35,7 +40,7 @@ def _ignore(code: grpc.StatusCode, call: Callable[[], Any]) -> None:
     try:
         call()
     except grpc.RpcError as error:
-        if error.code() != code:  # type: ignore[attr-defined]
+        if error.code() != code:
             raise
 
 
@@ -53,21 +58,26 @@ def load_demo_data(system: LocalSystem) -> bool:
     with grpc.insecure_channel(f"127.0.0.1:{system.ports.services['inventory']}") as channel:
         stub = inv_grpc.InventoryServiceStub(channel)
         for code, name, kind in WAREHOUSES:
+            request = inv.CreateWarehouseRequest(
+                warehouse=inv_res.Warehouse(code=code, name=name, kind=kind)
+            )
             _ignore(
                 grpc.StatusCode.ALREADY_EXISTS,
-                lambda: stub.CreateWarehouse(
-                    inv.CreateWarehouseRequest(warehouse=inv_res.Warehouse(code=code, name=name, kind=kind)),
-                    metadata=metadata,
-                ),
+                partial(stub.CreateWarehouse, request, metadata=metadata),
             )
         for code, style, color, size, name, category, cost, key in SKUS:
             stub.UpsertSku(
                 inv.UpsertSkuRequest(
                     sku_code=code,
                     sku=inv_res.Sku(
-                        style_code=style, color=color, size=size, name=name, category=category,
+                        style_code=style,
+                        color=color,
+                        size=size,
+                        name=name,
+                        category=category,
                         unit_cost=money_pb2.Money(currency_code="CNY", amount_minor=cost),
-                        key_product=key, packaging_material=category == "packaging",
+                        key_product=key,
+                        packaging_material=category == "packaging",
                     ),
                 ),
                 metadata=metadata,
@@ -85,10 +95,17 @@ def load_demo_data(system: LocalSystem) -> bool:
             stub.RecordInspection(
                 inv.RecordInspectionRequest(
                     receipt_id=receipt.receipt_id,
-                    lines=[inv.InspectionLine(sku_code=line.sku_code, inspected=line.sample_size, defective=0) for line in receipt.lines],
+                    lines=[
+                        inv.InspectionLine(
+                            sku_code=line.sku_code, inspected=line.sample_size, defective=0
+                        )
+                        for line in receipt.lines
+                    ],
                 ),
                 metadata=metadata,
             )
-        stub.CompleteReceipt(inv.CompleteReceiptRequest(receipt_id=receipt.receipt_id), metadata=metadata)
+        stub.CompleteReceipt(
+            inv.CompleteReceiptRequest(receipt_id=receipt.receipt_id), metadata=metadata
+        )
     marker.write_text(_marker(system))
     return True

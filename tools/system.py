@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import grpc
 import yaml
@@ -38,7 +39,9 @@ START_ORDER = ("people", "inventory", "orders", "performance")
 @dataclass
 class Ports:
     services: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
-    metrics: dict[str, int] = field(default_factory=lambda: {s: p - 41000 for s, p in DEFAULT_PORTS.items()})
+    metrics: dict[str, int] = field(
+        default_factory=lambda: {s: p - 41000 for s, p in DEFAULT_PORTS.items()}
+    )
     gateway: int = 8080
     admin: int = 9901
 
@@ -67,7 +70,7 @@ class LocalSystem:
     def __post_init__(self) -> None:
         self.postgres: EmbeddedPostgres | None = None
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
-        self._logs: dict[str, object] = {}
+        self._logs: dict[str, IO[bytes]] = {}
         self.database_urls: dict[str, str] = {}
 
     # ---- configuration -------------------------------------------------------------------
@@ -159,9 +162,11 @@ class LocalSystem:
         """The same `alembic upgrade head` as `python -m services.<svc> migrate`, in-process."""
         for service in SERVICES:
             ensure_database(self.database_urls[service])
-            migrations.upgrade(ROOT / "services" / service / "db" / "migrations", self.database_urls[service])
+            migrations.upgrade(
+                ROOT / "services" / service / "db" / "migrations", self.database_urls[service]
+            )
 
-    def _log_target(self, name: str) -> int | object | None:
+    def _log_target(self, name: str) -> IO[bytes] | int | None:
         if self.log_dir is None:
             return subprocess.DEVNULL if self.quiet else None
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -171,11 +176,11 @@ class LocalSystem:
 
     def start_service(self, service: str) -> None:
         target = self._log_target(service)
-        self.processes[service] = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        self.processes[service] = subprocess.Popen(
             [sys.executable, "-m", f"services.{service}"],
             env=self.env_for(service),
             cwd=ROOT,
-            stdout=target,  # type: ignore[arg-type]
+            stdout=target,
             stderr=subprocess.STDOUT if target is not None else None,
             start_new_session=True,  # Ctrl-C reaches only us; we stop children in order
         )
@@ -206,24 +211,31 @@ class LocalSystem:
             admin_port=self.ports.admin,
             descriptor_path=str(ROOT / "gen" / "storeops.binpb"),
         )
-        return build_config(load_catalog(ROOT / "gen" / "storeops.binpb"), topo, self.gateway_options)
+        return build_config(
+            load_catalog(ROOT / "gen" / "storeops.binpb"), topo, self.gateway_options
+        )
 
     def start_gateway(self, timeout: float = 30.0) -> None:
         config_path = self.state_dir / "envoy.yaml"
         config_path.write_text(yaml.safe_dump(self.envoy_config(), sort_keys=False))
         envoy = Path(sys.executable).parent / "envoy"
         target = self._log_target("gateway")
-        self.processes["gateway"] = subprocess.Popen(  # noqa: S603
+        self.processes["gateway"] = subprocess.Popen(
             [
                 str(envoy),
-                "-c", str(config_path),
-                "--concurrency", self.environ.get("STOREOPS_ENVOY_CONCURRENCY", "1"),
-                "--log-level", "warning",
-                "--base-id", str(self.ports.admin),  # shared-memory id: several Envoys side by side
-                "--drain-time-s", "2",
+                "-c",
+                str(config_path),
+                "--concurrency",
+                self.environ.get("STOREOPS_ENVOY_CONCURRENCY", "1"),
+                "--log-level",
+                "warning",
+                "--base-id",
+                str(self.ports.admin),  # shared-memory id: several Envoys side by side
+                "--drain-time-s",
+                "2",
             ],
             cwd=ROOT,
-            stdout=target,  # type: ignore[arg-type]
+            stdout=target,
             stderr=subprocess.STDOUT if target is not None else None,
             start_new_session=True,
         )
@@ -232,7 +244,9 @@ class LocalSystem:
             if self.processes["gateway"].poll() is not None:
                 raise RuntimeError(f"envoy exited with {self.processes['gateway'].returncode}")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.ports.admin}/ready", timeout=1) as r:  # noqa: S310
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{self.ports.admin}/ready", timeout=1
+                ) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -246,14 +260,18 @@ class LocalSystem:
         """Envoy fetches the JWKS from people through itself; wait until it has it."""
         url = f"http://127.0.0.1:{self.ports.admin}/stats?filter=jwks_fetch_success"
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as r:  # noqa: S310
-                counts = [line.rsplit(":", 1)[-1].strip() for line in r.read().decode().splitlines()]
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as r:
+                counts = [
+                    line.rsplit(":", 1)[-1].strip() for line in r.read().decode().splitlines()
+                ]
                 if any(c.isdigit() and int(c) > 0 for c in counts):
                     return
             time.sleep(0.1)
         raise TimeoutError("envoy has not fetched the token keys from people")
 
-    def stop_process(self, name: str, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int | None:
+    def stop_process(
+        self, name: str, sig: int = signal.SIGTERM, timeout: float = 20.0
+    ) -> int | None:
         process = self.processes.pop(name, None)
         if process is None:
             return None
@@ -278,7 +296,7 @@ class LocalSystem:
             self.stop_process(service)
         for handle in self._logs.values():
             with contextlib.suppress(Exception):
-                handle.close()  # type: ignore[attr-defined]
+                handle.close()
         if self.drop_databases_on_stop and self.database_urls:
             for url in self.database_urls.values():
                 with contextlib.suppress(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -24,10 +25,16 @@ log = logging.getLogger("storeops.cli")
 Wire = Callable[[Settings, AsyncEngine], Awaitable[Wiring]]
 
 
-def run_service(service: str, wire: Wire, migrations_dir: Path, argv: list[str] | None = None) -> None:
+def run_service(
+    service: str, wire: Wire, migrations_dir: Path, argv: list[str] | None = None
+) -> None:
     parser = argparse.ArgumentParser(prog=f"python -m services.{service}")
-    parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate", "check-migrations"])
-    parser.add_argument("--create-database", action="store_true", help="create the database if missing")
+    parser.add_argument(
+        "command", nargs="?", default="serve", choices=["serve", "migrate", "check-migrations"]
+    )
+    parser.add_argument(
+        "--create-database", action="store_true", help="create the database if missing"
+    )
     args = parser.parse_args(argv)
     try:
         settings = load_settings(service)
@@ -70,10 +77,8 @@ def _run_workers(settings: Settings, wire: Wire) -> int:
 
     def forward(signum: int, _frame: object) -> None:
         for child in children:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signum)
-            except ProcessLookupError:
-                pass
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)

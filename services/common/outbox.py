@@ -79,7 +79,9 @@ class OutboxWriter:
     def __init__(self, table: sa.Table) -> None:
         self._insert = table.insert()
 
-    async def write(self, connection: AsyncConnection, events: Sequence[tuple[str, Message]]) -> None:
+    async def write(
+        self, connection: AsyncConnection, events: Sequence[tuple[str, Message]]
+    ) -> None:
         rows = [
             {"type": event.DESCRIPTOR.full_name, "key": key, "payload": event.SerializeToString()}
             for key, event in events
@@ -108,6 +110,8 @@ class EventFeed:
                 self._query, {"tx_id": after.tx_id, "id": after.id, "limit": limit}
             )
             return [
-                StoredEvent(Cursor(row.tx_id, row.id), row.type, row.key, row.payload, row.occurred_at)
+                StoredEvent(
+                    Cursor(row.tx_id, row.id), row.type, row.key, row.payload, row.occurred_at
+                )
                 for row in result
             ]

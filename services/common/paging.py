@@ -23,7 +23,7 @@ def encode_token(position: dict[str, Any]) -> str:
 
 
 def decode_token(token: str, required: tuple[str, ...]) -> dict[str, Any] | None:
-    """None for the first page; InvalidArgument naming `page_token` for anything we did not issue."""
+    """None for the first page; InvalidArgument naming `page_token` for a token we did not issue."""
     if not token:
         return None
     try:

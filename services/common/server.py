@@ -99,7 +99,9 @@ async def create_server(settings: Settings, wiring: Wiring, metrics: CallMetrics
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = [s.full_name for s in wiring.services]
-    reflection.enable_server_reflection([*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
+    reflection.enable_server_reflection(
+        [*names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+    )
     port = server.add_insecure_port(f"{settings.listen_host}:{settings.port}")
     if port == 0:
         raise OSError(f"could not bind {settings.listen_host}:{settings.port}")
@@ -136,7 +138,11 @@ async def serve(
     running = await create_server(settings, wiring, metrics)
     log.info(
         "serving",
-        extra={"port": running.port, "metrics_port": settings.metrics_port, "workers": settings.workers},
+        extra={
+            "port": running.port,
+            "metrics_port": settings.metrics_port,
+            "workers": settings.workers,
+        },
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

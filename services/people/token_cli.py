@@ -30,11 +30,15 @@ def _run_env() -> dict[str, str]:
 
 def role_permissions(database_url: str, roles: list[str]) -> set[str]:
     with psycopg.connect(libpq_url(database_url), connect_timeout=3) as conn:
-        known = {r[0] for r in conn.execute("SELECT code FROM roles WHERE code = ANY(%s)", (roles,))}
+        known = {
+            r[0] for r in conn.execute("SELECT code FROM roles WHERE code = ANY(%s)", (roles,))
+        }
         unknown = sorted(set(roles) - known)
         if unknown:
             sys.exit(f"unknown role(s): {', '.join(unknown)}")
-        rows = conn.execute("SELECT pattern FROM role_permissions WHERE role_code = ANY(%s)", (roles,))
+        rows = conn.execute(
+            "SELECT pattern FROM role_permissions WHERE role_code = ANY(%s)", (roles,)
+        )
         return {r[0] for r in rows}
 
 
@@ -47,15 +51,25 @@ def main(argv: list[str] | None = None) -> None:
     env = {**_run_env(), **{k: v for k, v in os.environ.items() if k.startswith("STOREOPS_")}}
     url = env.get("STOREOPS_PEOPLE_DATABASE_URL")
     if not url:
-        sys.exit("storeops is not running here: start it with `make run` (or set STOREOPS_PEOPLE_DATABASE_URL)")
+        sys.exit(
+            "storeops is not running here: start it with `make run` (or set STOREOPS_PEOPLE_DATABASE_URL)"
+        )
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     try:
         permissions = role_permissions(url, roles)
     except psycopg.OperationalError as exc:
         sys.exit(f"cannot reach the people database ({exc}); is `make run` running?")
     keys = KeyStore(Path(env.get("STOREOPS_KEYS_DIR", ROOT / "var" / "keys")))
-    issuer = TokenIssuer(keys, env.get("STOREOPS_JWT_ISSUER", "storeops-people"), env.get("STOREOPS_JWT_AUDIENCE", "storeops"))
-    print(issuer.issue(args.employee, "employee", roles, permissions, int(time.time()), args.ttl).token)
+    issuer = TokenIssuer(
+        keys,
+        env.get("STOREOPS_JWT_ISSUER", "storeops-people"),
+        env.get("STOREOPS_JWT_AUDIENCE", "storeops"),
+    )
+    print(
+        issuer.issue(
+            args.employee, "employee", roles, permissions, int(time.time()), args.ttl
+        ).token
+    )
 
 
 if __name__ == "__main__":

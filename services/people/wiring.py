@@ -37,7 +37,9 @@ async def wire(settings: Settings, engine: AsyncEngine) -> Wiring:
     db = PeopleDatabase(engine)
     registered = await sync_service_accounts(db, Path(settings.secrets_dir))
     log.info("service accounts registered", extra={"accounts": registered})
-    servicer = PeopleServicer(db, keys, TokenIssuer(keys, settings.jwt_issuer, settings.jwt_audience))
+    servicer = PeopleServicer(
+        db, keys, TokenIssuer(keys, settings.jwt_issuer, settings.jwt_audience)
+    )
     return Wiring(
         services=[pb.DESCRIPTOR.services_by_name["PeopleService"]],
         register=lambda server: pb_grpc.add_PeopleServiceServicer_to_server(servicer, server),

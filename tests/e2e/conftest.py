@@ -14,7 +14,9 @@ from tests.support.system import RunningSystem, start_system
 
 
 @pytest.fixture(scope="session")
-def system(pg_server: TestServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+def system(
+    pg_server: TestServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningSystem]:
     with start_system(pg_server, tmp_path_factory.mktemp("system"), dict(os.environ)) as running:
         yield running
 

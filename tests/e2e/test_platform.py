@@ -64,11 +64,16 @@ def test_token_with_wrong_permission_is_refused_with_403(system: RunningSystem) 
 
 
 @pytest.mark.parametrize("service", sorted(SERVICE_NAMES))
-def test_health_serving_through_gateway_and_on_each_service(system: RunningSystem, service: str) -> None:
+def test_health_serving_through_gateway_and_on_each_service(
+    system: RunningSystem, service: str
+) -> None:
     with grpc.insecure_channel(system.service_address(service)) as channel:
         stub = health_pb2_grpc.HealthStub(channel)
         for name in ("", SERVICE_NAMES[service]):
-            assert stub.Check(health_pb2.HealthCheckRequest(service=name)).status == health_pb2.HealthCheckResponse.SERVING
+            assert (
+                stub.Check(health_pb2.HealthCheckRequest(service=name)).status
+                == health_pb2.HealthCheckResponse.SERVING
+            )
     with grpc.insecure_channel(system.gateway_address) as channel:
         reply = health_pb2_grpc.HealthStub(channel).Check(
             health_pb2.HealthCheckRequest(service=SERVICE_NAMES[service]),
@@ -86,7 +91,9 @@ def test_health_through_gateway_without_service_header(gateway_channel: grpc.Cha
 def test_reflection_lists_the_service(system: RunningSystem, service: str) -> None:
     with grpc.insecure_channel(system.service_address(service)) as channel:
         stub = reflection_pb2_grpc.ServerReflectionStub(channel)
-        responses = stub.ServerReflectionInfo(iter([reflection_pb2.ServerReflectionRequest(list_services="")]))
+        responses = stub.ServerReflectionInfo(
+            iter([reflection_pb2.ServerReflectionRequest(list_services="")])
+        )
         names = {s.name for r in responses for s in r.list_services_response.service}
     assert SERVICE_NAMES[service] in names
     assert "grpc.health.v1.Health" in names
@@ -99,18 +106,32 @@ def test_malformed_json_gets_400_json_status(system: RunningSystem, admin_token:
 
 
 def test_wrong_type_gets_400_naming_the_field(system: RunningSystem, admin_token: str) -> None:
-    response = system.rest("POST", "/v1/orders", body={"channel": "AMAZON", "paid": "yes please"}, token=admin_token)
+    response = system.rest(
+        "POST", "/v1/orders", body={"channel": "AMAZON", "paid": "yes please"}, token=admin_token
+    )
     assert response.status == 400
     assert response.body["code"] == 3
     assert "paid" in response.body["message"]
 
 
-def test_missing_required_field_gets_400_naming_the_field(system: RunningSystem, admin_token: str) -> None:
-    body = {"channel": "AMAZON", "externalOrderId": "X-1", "lines": [{"skuCode": "A", "quantity": 1, "unitPrice": {"currencyCode": "CNY", "amountMinor": 100}}]}
+def test_missing_required_field_gets_400_naming_the_field(
+    system: RunningSystem, admin_token: str
+) -> None:
+    body = {
+        "channel": "AMAZON",
+        "externalOrderId": "X-1",
+        "lines": [
+            {
+                "skuCode": "A",
+                "quantity": 1,
+                "unitPrice": {"currencyCode": "CNY", "amountMinor": 100},
+            }
+        ],
+    }
     response = system.rest("POST", "/v1/orders", body=body, token=admin_token)
     assert response.status == 400
     assert "customer" in response.body["message"]
-    violations = [d for d in response.body["details"] if d["@type"].endswith("BadRequest")][0]
+    violations = next(d for d in response.body["details"] if d["@type"].endswith("BadRequest"))
     assert violations["fieldViolations"][0]["field"] == "customer"
 
 
@@ -120,7 +141,9 @@ def test_unknown_path_gets_404_json_status(system: RunningSystem, admin_token: s
     assert response.body["code"] == 5
 
 
-def test_ten_megabyte_body_is_refused_cleanly_and_service_stays_up(system: RunningSystem, admin_token: str) -> None:
+def test_ten_megabyte_body_is_refused_cleanly_and_service_stays_up(
+    system: RunningSystem, admin_token: str
+) -> None:
     body = {"channel": "AMAZON", "buyerMessage": "x" * (10 * 1024 * 1024)}
     response = system.rest("POST", "/v1/orders", body=body, token=admin_token)
     assert response.status in (413, 429)
@@ -128,17 +151,24 @@ def test_ten_megabyte_body_is_refused_cleanly_and_service_stays_up(system: Runni
     assert system.rest("GET", "/v1/orders/events", token=admin_token).status == 200
 
 
-def test_metrics_endpoint_counts_calls_by_method_and_code(system: RunningSystem, admin_token: str) -> None:
+def test_metrics_endpoint_counts_calls_by_method_and_code(
+    system: RunningSystem, admin_token: str
+) -> None:
     system.rest("GET", "/v1/orders/events", token=admin_token)
     port = system.local.ports.metrics["orders"]
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         text = response.read().decode()
-    assert 'storeops_grpc_handled_total{code="OK",method="/storeops.orders.v1.OrderService/ListEvents",service="orders"}' in text
+    assert (
+        'storeops_grpc_handled_total{code="OK",method="/storeops.orders.v1.OrderService/ListEvents",service="orders"}'
+        in text
+    )
     assert "storeops_grpc_latency_seconds_bucket" in text
 
 
 def test_access_log_is_json_with_request_id(system: RunningSystem, admin_token: str) -> None:
-    system.rest("GET", "/v1/orders/events", token=admin_token, headers={"x-request-id": "trace-me-123"})
+    system.rest(
+        "GET", "/v1/orders/events", token=admin_token, headers={"x-request-id": "trace-me-123"}
+    )
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         lines = (system.log_dir / "orders.log").read_text().splitlines()
@@ -149,7 +179,9 @@ def test_access_log_is_json_with_request_id(system: RunningSystem, admin_token: 
     pytest.fail("no access log entry with the request id")
 
 
-def test_sigterm_finishes_in_flight_calls_and_exits_zero(system: RunningSystem, admin_token: str) -> None:
+def test_sigterm_finishes_in_flight_calls_and_exits_zero(
+    system: RunningSystem, admin_token: str
+) -> None:
     address = system.service_address("performance")
     outcomes: list[grpc.StatusCode] = []
     stop = threading.Event()
@@ -185,7 +217,9 @@ def test_sigterm_finishes_in_flight_calls_and_exits_zero(system: RunningSystem, 
         assert code == 0, f"performance exited with {code}"
         assert elapsed < 15
         assert grpc.StatusCode.OK in outcomes
-        unexpected = {c for c in outcomes if c not in (grpc.StatusCode.OK, grpc.StatusCode.UNAVAILABLE)}
+        unexpected = {
+            c for c in outcomes if c not in (grpc.StatusCode.OK, grpc.StatusCode.UNAVAILABLE)
+        }
         assert not unexpected, f"calls failed with {unexpected}"
         assert process.returncode == 0
     finally:

@@ -52,14 +52,14 @@ class RunningSystem:
         timeout: float = 30.0,
     ) -> RestResponse:
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        request = urllib.request.Request(self.rest_base + path, data=data, method=method)  # noqa: S310
+        request = urllib.request.Request(self.rest_base + path, data=data, method=method)
         request.add_header("content-type", "application/json")
         if token:
             request.add_header("authorization", f"Bearer {token}")
         for key, value in (headers or {}).items():
             request.add_header(key, value)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return RestResponse(response.status, _json(response.read()), dict(response.headers))
         except urllib.error.HTTPError as error:
             return RestResponse(error.code, _json(error.read()), dict(error.headers))

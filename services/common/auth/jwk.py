@@ -20,7 +20,14 @@ def _int(text: str) -> int:
 
 def public_jwk(kid: str, key: rsa.RSAPublicKey) -> dict[str, str]:
     numbers = key.public_numbers()
-    return {"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": _b64(numbers.n), "e": _b64(numbers.e)}
+    return {
+        "kty": "RSA",
+        "kid": kid,
+        "use": "sig",
+        "alg": "RS256",
+        "n": _b64(numbers.n),
+        "e": _b64(numbers.e),
+    }
 
 
 def public_key_from_jwk(jwk: dict[str, Any]) -> rsa.RSAPublicKey:

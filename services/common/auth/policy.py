@@ -1,4 +1,4 @@
-"""Which permission each RPC needs, read from the `(storeops.common.v1.permission)` method option."""
+"""Which permission each RPC needs: the `(storeops.common.v1.permission)` method option."""
 
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ def method_policies(services: Iterable[ServiceDescriptor]) -> Mapping[str, Metho
             path = f"/{service.full_name}/{method.name}"
             policies[path] = MethodPolicy(
                 method=path,
-                permission=options.Extensions[options_pb2.permission],
-                public=options.Extensions[options_pb2.public],
+                permission=options.Extensions[options_pb2.permission],  # type: ignore[index]
+                public=options.Extensions[options_pb2.public],  # type: ignore[index]
             )
     return policies
 

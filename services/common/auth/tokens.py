@@ -36,7 +36,9 @@ class KeySource(Protocol):
 class StaticKeys:
     """Keys known up front (tests, and the people service verifying with its own store)."""
 
-    def __init__(self, keys: dict[str, rsa.RSAPublicKey] | Callable[[], dict[str, rsa.RSAPublicKey]]):
+    def __init__(
+        self, keys: dict[str, rsa.RSAPublicKey] | Callable[[], dict[str, rsa.RSAPublicKey]]
+    ):
         self._keys = keys
 
     async def key(self, kid: str) -> rsa.RSAPublicKey | None:
@@ -148,7 +150,9 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     perms = claims.get("perms", [])
     roles = claims.get("roles", [])
     if not isinstance(perms, list) or not isinstance(roles, list):
-        raise Unauthenticated("invalid token: perms and roles must be lists", reason="TOKEN_INVALID")
+        raise Unauthenticated(
+            "invalid token: perms and roles must be lists", reason="TOKEN_INVALID"
+        )
     return Principal(
         subject=str(claims["sub"]),
         kind=str(claims.get("kind", "employee")),

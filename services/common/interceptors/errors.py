@@ -1,5 +1,6 @@
-"""Domain errors → canonical status codes with `google.rpc.Status` details; anything unexpected →
-INTERNAL with an error id that is logged with the traceback and never a stack trace to the client."""
+"""Domain errors → canonical status codes with `google.rpc.Status` details. Anything unexpected
+becomes INTERNAL with an error id that is logged with the traceback; no stack trace reaches the
+client. A database outage becomes UNAVAILABLE (safe to retry)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any, NoReturn
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
-from sqlalchemy.exc import DBAPIError, TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from services.common.errors import DomainError
 from services.common.ids import new_id
@@ -84,13 +86,17 @@ class ErrorInterceptor(UnaryInterceptor):
             except Exception as exc:
                 error_id = new_id()[:16]
                 if _is_database_outage(exc):
-                    log.warning("database unavailable", extra={"error_id": error_id, "method": method})
+                    log.warning(
+                        "database unavailable", extra={"error_id": error_id, "method": method}
+                    )
                     status = status_pb2.Status(
                         code=code_pb2.UNAVAILABLE,
                         message=f"database unavailable, retry later (error id {error_id})",
                     )
                 else:
-                    log.exception("unexpected error", extra={"error_id": error_id, "method": method})
+                    log.exception(
+                        "unexpected error", extra={"error_id": error_id, "method": method}
+                    )
                     status = status_pb2.Status(
                         code=code_pb2.INTERNAL, message=f"internal error (error id {error_id})"
                     )

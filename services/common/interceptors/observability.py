@@ -21,9 +21,7 @@ def _code_name(context: grpc.aio.ServicerContext) -> str:
     code = context.code()
     if code is None:
         return "UNKNOWN"
-    if isinstance(code, grpc.StatusCode):
-        return code.name
-    return grpc.StatusCode(code).name if isinstance(code, tuple) else str(code)
+    return str(code.name) if isinstance(code, grpc.StatusCode) else str(code)
 
 
 class ObservabilityInterceptor(UnaryInterceptor):

@@ -23,7 +23,9 @@ class PeopleServicer(pb_grpc.PeopleServiceServicer):
         self._keys = keys
         self._issuer = issuer
 
-    async def GetJwks(self, request: pb.GetJwksRequest, context: grpc.aio.ServicerContext) -> pb.GetJwksResponse:
+    async def GetJwks(
+        self, request: pb.GetJwksRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetJwksResponse:
         return pb.GetJwksResponse(keys=[pb.Jwk(**jwk) for jwk in self._keys.jwks()])
 
     async def IssueToken(
@@ -32,7 +34,9 @@ class PeopleServicer(pb_grpc.PeopleServiceServicer):
         issued = await tokens.issue_employee_token(
             self._db,
             self._issuer,
-            tokens.IssueEmployeeToken(request.employee_code, tuple(request.roles), request.ttl_seconds),
+            tokens.IssueEmployeeToken(
+                request.employee_code, tuple(request.roles), request.ttl_seconds
+            ),
         )
         return pb.IssueTokenResponse(
             access_token=issued.token,

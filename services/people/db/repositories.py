@@ -16,7 +16,9 @@ class RoleRepository:
         self._c = connection
 
     async def existing(self, codes: Iterable[str]) -> set[str]:
-        result = await self._c.execute(sa.select(t.roles.c.code).where(t.roles.c.code.in_(list(codes))))
+        result = await self._c.execute(
+            sa.select(t.roles.c.code).where(t.roles.c.code.in_(list(codes)))
+        )
         return set(result.scalars())
 
     async def permissions_of(self, codes: Iterable[str]) -> set[str]:

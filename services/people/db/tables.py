@@ -15,14 +15,20 @@ roles = sa.Table(
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
 )
 
 role_permissions = sa.Table(
     "role_permissions",
     metadata,
-    sa.Column("role_code", sa.Text, sa.ForeignKey("roles.code", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "role_code", sa.Text, sa.ForeignKey("roles.code", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("pattern", sa.Text, primary_key=True),
 )
 
@@ -33,8 +39,12 @@ service_accounts = sa.Table(
     sa.Column("secret_sha256", sa.Text, nullable=False),
     sa.Column("roles", pg.ARRAY(sa.Text), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
-    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
-    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    sa.Column(
+        "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
+    sa.Column(
+        "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
+    ),
 )
 
 outbox_events = outbox_table(metadata)

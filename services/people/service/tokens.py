@@ -41,7 +41,12 @@ async def issue_employee_token(
             )
         permissions = await uow.roles.permissions_of(command.roles)
     return issuer.issue(
-        command.employee_code, "employee", command.roles, permissions, int(time.time()), command.ttl_seconds
+        command.employee_code,
+        "employee",
+        command.roles,
+        permissions,
+        int(time.time()),
+        command.ttl_seconds,
     )
 
 
@@ -50,14 +55,23 @@ async def create_service_token(
 ) -> IssuedToken:
     async with db.unit_of_work() as uow:
         account = await uow.service_accounts.get(client_id)
-        ok = account is not None and account.active and hmac.compare_digest(
-            account.secret_sha256, secret_digest(secret)
+        ok = (
+            account is not None
+            and account.active
+            and hmac.compare_digest(account.secret_sha256, secret_digest(secret))
         )
         if not ok or account is None:
-            raise Unauthenticated("unknown service account or wrong secret", reason="CLIENT_INVALID")
+            raise Unauthenticated(
+                "unknown service account or wrong secret", reason="CLIENT_INVALID"
+            )
         permissions = await uow.roles.permissions_of(account.roles)
     return issuer.issue(
-        client_id, "service", account.roles, permissions, int(time.time()), SERVICE_TOKEN_TTL_SECONDS
+        client_id,
+        "service",
+        account.roles,
+        permissions,
+        int(time.time()),
+        SERVICE_TOKEN_TTL_SECONDS,
     )
 
 
@@ -72,7 +86,9 @@ async def sync_service_accounts(db: PeopleDatabase, secrets_dir: Path) -> list[s
             client_id = path.name
             role = client_id.replace("-", "_")
             roles = [role] if await uow.roles.existing([role]) else []
-            await uow.service_accounts.upsert(client_id, secret_digest(path.read_text().strip()), roles)
+            await uow.service_accounts.upsert(
+                client_id, secret_digest(path.read_text().strip()), roles
+            )
             registered.append(client_id)
         await uow.commit()
     return registered

@@ -19,7 +19,9 @@ class PerformanceServicer(pb_grpc.PerformanceServiceServicer):
         self, request: pb.ListFeedPositionsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListFeedPositionsResponse:
         async with self._engine.connect() as connection:
-            rows = await connection.execute(sa.select(tables.feed_cursors).order_by(tables.feed_cursors.c.feed))
+            rows = await connection.execute(
+                sa.select(tables.feed_cursors).order_by(tables.feed_cursors.c.feed)
+            )
             return pb.ListFeedPositionsResponse(
                 positions=[
                     pb.FeedPosition(feed=r.feed, cursor=r.cursor, events_applied=r.events_applied)

@@ -47,9 +47,17 @@ from services.orders.domain.inputs import (
 )
 from services.orders.domain.order import Order
 from services.orders.domain.refunds import Refund, amounts_for_units, build_refund
+from services.orders.domain.returned_goods import (
+    EXCHANGE_REMARK,
+    Replacement,
+    ReturnedGoods,
+    UnitDisposition,
+    check_dispositions,
+    goods_by_sku,
+    replacement_items,
+)
 from services.orders.domain.shipping import ShippingPolicy, check_carrier, check_tracking_number
 
-EXCHANGE_REMARK = "EXCHANGE"  # printed on the replacement's slip (备注换货)
 MAX_TEXT = 1000
 
 
@@ -85,35 +93,6 @@ AFTER_SALES_TRANSITIONS: Mapping[AfterSalesStatus, frozenset[AfterSalesStatus]] 
     _A.CANCELLED: frozenset(),
 }
 _WITH_GOODS = frozenset({AfterSalesKind.RETURN, AfterSalesKind.EXCHANGE})
-
-
-@dataclass(frozen=True, slots=True)
-class UnitDisposition:
-    """QC's split of one line's received units: sellable again, or defective."""
-
-    sellable: int
-    defective: int
-
-
-@dataclass(frozen=True, slots=True)
-class ReturnedGoods:
-    """Where returned units of a SKU go: back to stock, or to defective stock for the supplier."""
-
-    sku_code: str
-    to_stock: int
-    to_defective: int
-
-
-@dataclass(frozen=True, slots=True)
-class Replacement:
-    """The exchange parcel."""
-
-    items: tuple[tuple[str, int], ...]
-    carrier: str
-    tracking_number: str
-    shipped_at: datetime
-    shipped_by: str
-    remark: str = EXCHANGE_REMARK
 
 
 @dataclass
@@ -161,12 +140,7 @@ class AfterSalesRequest:
         """Per SKU, units back to sellable stock and units to defective stock (after QC)."""
         if self.verdict is not QcVerdict.RETURNABLE:
             return ()
-        by_sku: dict[str, tuple[int, int]] = {}
-        for line_no, split in self.dispositions:
-            sku = order.line(line_no).sku_code
-            stock, defective = by_sku.get(sku, (0, 0))
-            by_sku[sku] = (stock + split.sellable, defective + split.defective)
-        return tuple(ReturnedGoods(sku, s, d) for sku, (s, d) in sorted(by_sku.items()))
+        return goods_by_sku(order, self.dispositions)
 
     # ----------------------------------------------------------------------- internals
     def _begin(
@@ -253,32 +227,10 @@ class AfterSalesRequest:
             self.rejection_reason = "QC found damage caused by the customer, which is not accepted"
             self._move(_A.REJECTED, now, actor, note or self.rejection_reason)
             return True
-        self.dispositions = self._check_dispositions(dispositions)
+        self.dispositions = check_dispositions(self.received, dispositions)
         self.verdict, self.inspected_by = verdict, actor
         self._move(_A.INSPECTED, now, actor, note)
         return True
-
-    def _check_dispositions(
-        self, dispositions: Mapping[int, UnitDisposition]
-    ) -> tuple[tuple[int, UnitDisposition], ...]:
-        violations = Violations()
-        received = {ln: qty for ln, qty in self.received if qty}
-        for line_no in sorted(set(received) | set(dispositions)):
-            path = f"dispositions[{line_no}]"
-            split = dispositions.get(line_no)
-            if line_no not in received:
-                violations.add(path, f"no unit of line {line_no} was received")
-            elif split is None:
-                violations.add(path, f"classify the {received[line_no]} received unit(s)")
-            elif split.sellable < 0 or split.defective < 0:
-                violations.add(path, "counts must be 0 or more")
-            elif split.sellable + split.defective != received[line_no]:
-                violations.add(
-                    path,
-                    f"sellable + defective must equal the {received[line_no]} unit(s) received",
-                )
-        violations.raise_if_any()
-        return tuple(sorted(dispositions.items()))
 
     def approve(
         self, now: datetime, actor: str, policy: AfterSalesPolicy | None = None
@@ -358,7 +310,7 @@ class AfterSalesRequest:
         code = check_carrier(carrier, violations)
         tracking = check_tracking_number(tracking_number, violations, policy or ShippingPolicy())
         returned = {ln: qty for ln, qty in self.received if qty}
-        wanted = self._replacement_items(order, returned, items, violations)
+        wanted = replacement_items(order, returned, items, violations)
         violations.raise_if_any()
         if self.replacement is not None and self.replacement.tracking_number == tracking:
             return False
@@ -366,29 +318,6 @@ class AfterSalesRequest:
         self.replacement = Replacement(wanted, code, tracking, now, actor)
         self._move(_A.REPLACEMENT_SHIPPED, now, actor, f"{EXCHANGE_REMARK}: {code} {tracking}")
         return True
-
-    def _replacement_items(
-        self,
-        order: Order,
-        returned: Mapping[int, int],
-        items: Mapping[str, int] | None,
-        violations: Violations,
-    ) -> tuple[tuple[str, int], ...]:
-        if items is None:
-            same: dict[str, int] = {}
-            for line_no, qty in returned.items():
-                sku = order.line(line_no).sku_code
-                same[sku] = same.get(sku, 0) + qty
-            return tuple(sorted(same.items()))
-        for sku, qty in items.items():
-            violations.sku_code(sku, f"items[{sku}]")
-            violations.positive_int(qty, f"items[{sku}]", maximum=10**9)
-        if sum(items.values()) != sum(returned.values()):
-            violations.add(
-                "items",
-                f"a replacement sends as many units as came back ({sum(returned.values())})",
-            )
-        return tuple(sorted(items.items()))
 
     def reject(self, reason: str, now: datetime, actor: str) -> bool:
         """Refuse the request with a reason the customer is told."""

@@ -8,12 +8,9 @@ import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument
 from services.orders.domain.after_sales import (
-    EXCHANGE_REMARK,
     AfterSalesRequest,
     AfterSalesStatus,
     QcVerdict,
-    ReturnedGoods,
-    UnitDisposition,
     open_after_sales,
 )
 from services.orders.domain.after_sales_rules import (
@@ -24,6 +21,7 @@ from services.orders.domain.after_sales_rules import (
 from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.refunds import build_refund
+from services.orders.domain.returned_goods import EXCHANGE_REMARK, ReturnedGoods, UnitDisposition
 
 from .factories import CLERK, T0, TRACKING, confirmed_order, delivered_order, shipped_order
 
@@ -297,6 +295,22 @@ def test_every_received_unit_must_be_classed_sellable_or_defective() -> None:
         with pytest.raises(InvalidArgument):
             request.inspect(QcVerdict.RETURNABLE, splits, NOW, QC)
     assert request.status is AfterSalesStatus.GOODS_RECEIVED
+
+
+def test_inspecting_or_approving_again_is_a_no_op() -> None:
+    order = delivered_order()
+    request = open_request(order)
+    inspected(order, request)
+    assert request.inspect(QcVerdict.RETURNABLE, {1: UnitDisposition(1, 0)}, NOW, QC) is False
+    assert request.approve(NOW, STATS) is True
+    assert request.approve(NOW, STATS) is False
+
+
+def test_negative_dispositions_are_refused() -> None:
+    request = open_request(delivered_order(), {1: 1})
+    request.record_goods_received({1: 1}, NOW, KEEPER)
+    with pytest.raises(InvalidArgument):
+        request.inspect(QcVerdict.RETURNABLE, {1: UnitDisposition(2, -1)}, NOW, QC)
 
 
 def test_the_qc_inspector_cannot_also_approve() -> None:

@@ -40,6 +40,7 @@ def test_complaint_is_worked_then_resolved_with_a_resolution() -> None:
     complaint = a_complaint()
     assert complaint.status is ComplaintStatus.OPEN
     assert complaint.start_work(NOW, CLERK)
+    assert complaint.start_work(NOW, CLERK) is False
     assert complaint.resolve("resent the gift box", NOW, CLERK)
     assert (complaint.status, complaint.resolution, complaint.ended_at) == (
         ComplaintStatus.RESOLVED,

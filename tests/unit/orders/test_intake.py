@@ -237,3 +237,31 @@ def test_shipment_numbers_start_at_one() -> None:
 def test_reservation_id_rejects_malformed_order_ids() -> None:
     with pytest.raises(InvalidArgument):
         order_reservation_id("has space")
+
+
+def test_control_characters_in_text_are_rejected() -> None:
+    with pytest.raises(InvalidArgument) as err:
+        an_intake(buyer_message="hello\x07")
+    assert fields_of(err.value) == {"buyer_message"}
+
+
+def test_newlines_in_a_buyer_message_are_kept() -> None:
+    assert an_intake(buyer_message="line 1\nline 2").buyer_message == "line 1\nline 2"
+
+
+def test_paid_must_be_a_boolean() -> None:
+    with pytest.raises(InvalidArgument) as err:
+        parse(paid="yes")
+    assert fields_of(err.value) == {"paid"}
+
+
+def test_quantity_must_be_a_whole_number() -> None:
+    with pytest.raises(InvalidArgument) as err:
+        parse(lines=[LineInput("TEA", 1.5, 100, "CNY")])  # type: ignore[arg-type]
+    assert fields_of(err.value) == {"lines[0].quantity"}
+
+
+def test_malformed_line_currency_is_rejected() -> None:
+    with pytest.raises(InvalidArgument) as err:
+        parse(lines=[LineInput("TEA", 1, 100, "rmb")])
+    assert fields_of(err.value) == {"lines[0].unit_price.currency_code"}

@@ -398,3 +398,25 @@ def test_unknown_status_name_is_invalid_argument() -> None:
     with pytest.raises(InvalidArgument) as err:
         OrderStatus.parse("LOST")
     assert err.value.violations[0].field == "status"
+
+
+def test_pending_saga_steps_are_the_reconcilers_work_list() -> None:
+    pending = {s for s in SagaState if s.is_pending}
+    assert pending == {
+        SagaState.RESERVE_PENDING,
+        SagaState.RELEASE_PENDING,
+        SagaState.COMMIT_PENDING,
+    }
+
+
+def test_order_may_be_attributed_at_placement() -> None:
+    order = Order.place("O-1", an_intake(), T0, handled_by="E1001")
+    assert order.handled_by == "E1001"
+    with pytest.raises(InvalidArgument):
+        Order.place("O-1", an_intake(), T0, handled_by="E 1001")
+
+
+def test_asking_for_an_unknown_line_names_the_existing_lines() -> None:
+    with pytest.raises(InvalidArgument) as err:
+        placed_order().line(3)
+    assert "lines 1–2" in err.value.message

@@ -12,7 +12,6 @@ from services.common.errors import DomainError, FailedPrecondition, InvalidArgum
 from services.orders.domain.after_sales import (
     AfterSalesRequest,
     QcVerdict,
-    UnitDisposition,
     open_after_sales,
 )
 from services.orders.domain.after_sales_rules import AfterSalesKind, ReturnReason
@@ -25,6 +24,7 @@ from services.orders.domain.refunds import (
     refunded_by_line,
     total_refunded,
 )
+from services.orders.domain.returned_goods import UnitDisposition
 from services.orders.domain.shipping import ShippingPolicy
 
 from .factories import CLERK, T0, TRACKING, confirmed_order, delivered_order

@@ -2,11 +2,11 @@
 
 Seed 003 篇2 附1 2–3 and DOMAIN.md "After-sales":
 
-    OPENED ─▶ GOODS_RECEIVED ─▶ INSPECTED ─▶ APPROVED ─▶ REFUNDED              (RETURN)
-                  │                 │            └──▶ REPLACEMENT_SHIPPED    (EXCHANGE, 备注换货)
-                  └──── REJECTED ◀──┘ (QC finds damage caused by the customer)
-    OPENED ─▶ APPROVED ─▶ REFUNDED                                          (REFUND_ONLY: no goods)
-    OPENED ─▶ CANCELLED (the customer withdraws)
+    RETURN:      OPENED → GOODS_RECEIVED → INSPECTED → APPROVED → REFUNDED
+    EXCHANGE:    OPENED → GOODS_RECEIVED → INSPECTED → APPROVED → REPLACEMENT_SHIPPED (备注换货)
+    REFUND_ONLY: OPENED → APPROVED → REFUNDED (no goods come back)
+    GOODS_RECEIVED → REJECTED when QC finds damage caused by the customer; OPENED, GOODS_RECEIVED
+    or INSPECTED → REJECTED by a person, with a reason; OPENED → CANCELLED (customer withdraws)
 
 * After-sales opens the request; the warehouse (statistician) confirms the goods came back, counts
   and signs — the count may be lower than requested (never higher: extra units need their own
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.errors import FailedPrecondition
 from services.orders.domain.after_sales_rules import (
     AfterSalesKind,
     AfterSalesPolicy,
@@ -366,7 +366,7 @@ def open_after_sales(
     others = [r for r in other_requests if r.request_id != request_id]
     strangers = [r.request_id for r in others if r.order_id != order.order_id]
     if strangers:
-        raise InvalidArgument(f"requests {strangers} are not for order {order.order_id}")
+        raise ValueError(f"requests {strangers} are not for order {order.order_id}")
     check_order_shipped(order)
     check_reason(reason, policy)
     check_no_reason_window(order, reason, now, policy)

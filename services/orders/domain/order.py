@@ -228,11 +228,16 @@ class Order(OrderRecord):
     ) -> bool:
         policy = policy or ShippingPolicy()
         code, tracking = check_label(carrier, tracking_number, policy)
-        if is_recorded_parcel(self.order_id, self.shipments, code, tracking, quantities):
-            return False
-        if self.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED):
-            raise already_shipped(self.order_id, self.status.value, self.shipments)
         remaining = self.remaining_quantities()
+        fully_shipped = self.status in (OrderStatus.SHIPPED, OrderStatus.DELIVERED)
+        # "Ship the rest" while units remain must not match an earlier parcel's tracking number.
+        contents = quantities
+        if contents is None and not fully_shipped:
+            contents = {ln: qty for ln, qty in remaining.items() if qty}
+        if is_recorded_parcel(self.order_id, self.shipments, code, tracking, contents):
+            return False
+        if fully_shipped:
+            raise already_shipped(self.order_id, self.status.value, self.shipments)
         violations = Violations()
         if quantities is None:
             wanted = tuple((ln, qty) for ln, qty in sorted(remaining.items()) if qty)

@@ -18,7 +18,7 @@ import binascii
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from services.common.errors import InvalidArgument
 from services.orders.domain.inputs import IDENTIFIER_PATTERN, Violations
@@ -62,8 +62,8 @@ class OrderQuery:
         parts = [
             self.status.value if self.status else "",
             self.channel.value if self.channel else "",
-            self.created_from.isoformat() if self.created_from else "",
-            self.created_to.isoformat() if self.created_to else "",
+            self.created_from.astimezone(UTC).isoformat() if self.created_from else "",
+            self.created_to.astimezone(UTC).isoformat() if self.created_to else "",
             self.sku_code or "",
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]

@@ -189,9 +189,9 @@ def test_malformed_request_lines_are_invalid_argument(quantities: dict[int, int]
         )
 
 
-def test_requests_of_another_order_are_refused() -> None:
+def test_requests_of_another_order_are_a_programming_error() -> None:
     stranger = open_request(delivered_order("O-2"))
-    with pytest.raises(InvalidArgument):
+    with pytest.raises(ValueError, match="not for order O-1"):
         open_request(delivered_order("O-1"), others=(stranger,), request_id="R-9")
 
 

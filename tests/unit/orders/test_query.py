@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -126,6 +127,12 @@ def test_garbage_page_tokens_are_invalid_argument_naming_page_token(token: str) 
     with pytest.raises(InvalidArgument) as err:
         parse_order_query(page_token=token)
     assert fields_of(err.value) == {"page_token"}
+
+
+def test_a_page_token_accepts_the_same_instant_written_in_another_offset() -> None:
+    shanghai = T.astimezone(ZoneInfo("Asia/Shanghai"))
+    token = encode_page_token(parse_order_query(created_from=T), PageCursor(T, "o1"))
+    assert parse_order_query(created_from=shanghai, page_token=token).cursor is not None
 
 
 def test_a_page_token_is_tied_to_its_filters() -> None:

@@ -189,6 +189,15 @@ def test_retried_parcel_is_a_no_op_and_a_reused_tracking_number_is_refused() -> 
     assert err.value.reason == "TRACKING_NUMBER_ALREADY_USED"
 
 
+def test_shipping_the_rest_with_an_earlier_parcels_tracking_number_is_refused() -> None:
+    order = confirmed_order()
+    order.ship_parcel({1: 1}, "SF", "SF0000000001", now=NOW, actor=CLERK, weight_grams=300)
+    with pytest.raises(FailedPrecondition) as err:
+        order.ship("SF", "SF0000000001", now=NOW, actor=CLERK, weight_grams=300)
+    assert err.value.reason == "TRACKING_NUMBER_ALREADY_USED"
+    assert order.status is OrderStatus.PARTIALLY_SHIPPED
+
+
 def test_a_parcel_may_go_to_another_address() -> None:
     order = confirmed_order()
     order.ship_parcel(

@@ -169,8 +169,9 @@ class Order(OrderRecord):
             if weight_grams == self.weight_grams:
                 return False
             require_aware(now)
+            actor = check_actor(actor)
             self.weight_grams = weight_grams
-            self._move(self.status, now, check_actor(actor), f"re-weighed: {weight_grams} g")
+            self._move(self.status, now, actor, f"re-weighed: {weight_grams} g")
             return True
         actor = self._begin(OrderAction.WEIGH, now, actor)
         self.weight_grams = weight_grams

@@ -158,6 +158,7 @@ class OrderRecord:
         if self.saga is SagaState.COMMIT_PENDING:
             return InventoryStep(InventoryCall.COMMIT, self.reservation_id, ())
         return None
+
     # ----------------------------------------------------------------------- internals
     def _move(self, target: OrderStatus, now: datetime, actor: str, note: str = "") -> None:
         if target is not self.status and target not in ORDER_TRANSITIONS[self.status]:
@@ -176,6 +177,7 @@ class OrderRecord:
         actor = check_actor(actor)
         check_action(self.order_id, self.status, action)
         return actor
+
     def _not_paid(self, what: str) -> FailedPrecondition:
         return FailedPrecondition(
             f"order {self.order_id} is not paid; only paid orders are {what} — record the "
@@ -196,6 +198,7 @@ class OrderRecord:
     def record_reserved(self, now: datetime, actor: str = SYSTEM_ACTOR) -> bool:
         """Inventory reserved the order's stock: PENDING/BACKORDERED → CONFIRMED."""
         require_aware(now)
+        actor = check_actor(actor)
         if self.status is OrderStatus.CANCELLED:
             # The reservation exists although the order is cancelled: release it (again).
             if self.saga is SagaState.RELEASED:
@@ -206,17 +209,18 @@ class OrderRecord:
             return False  # duplicate answer: already reserved (or beyond)
         self._saga_to(SagaState.RESERVED)
         self.confirmed_at = now
-        self._move(OrderStatus.CONFIRMED, now, check_actor(actor), "stock reserved")
+        self._move(OrderStatus.CONFIRMED, now, actor, "stock reserved")
         return True
 
     def record_backordered(self, now: datetime, actor: str = SYSTEM_ACTOR) -> bool:
         """Inventory had too little stock and reserved nothing: the order waits for stock."""
         require_aware(now)
+        actor = check_actor(actor)
         if self.saga is not SagaState.RESERVE_PENDING or self.status is OrderStatus.CANCELLED:
             return False  # stale answer: a later attempt already decided, or nothing is owed
         self._saga_to(SagaState.BACKORDERED)
         if self.status is OrderStatus.PENDING:
-            self._move(OrderStatus.BACKORDERED, now, check_actor(actor), "not enough stock")
+            self._move(OrderStatus.BACKORDERED, now, actor, "not enough stock")
         return True
 
     def begin_reservation_retry(self, now: datetime) -> bool:

@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 class TestServer:
     """A server URL without a database name, and the databases created on it."""
 
+    __test__ = False  # not a test class, despite the name
+
     base_url: str
     prefix: str = field(default_factory=lambda: f"t{secrets.token_hex(4)}")
     created: list[str] = field(default_factory=list)

@@ -17,4 +17,6 @@ class InventoryServicer(pb_grpc.InventoryServiceServicer):
     async def ListEvents(
         self, request: pb.ListEventsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListEventsResponse:
-        return await list_events(self._feed, request.after, request.page_size, pb.ListEventsResponse)
+        return await list_events(
+            self._feed, request.after, request.page_size, pb.ListEventsResponse
+        )

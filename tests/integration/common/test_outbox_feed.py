@@ -76,7 +76,8 @@ async def test_list_events_pages_with_next_cursor(engine: AsyncEngine) -> None:
     assert second.events[0].cursor != first.events[-1].cursor
     last = await list_events(feed, "", 1000, _Page)
     empty = await list_events(feed, last.next_cursor, 10, _Page)
-    assert empty.events == [] and empty.next_cursor == last.next_cursor
+    assert empty.events == []
+    assert empty.next_cursor == last.next_cursor
 
 
 class _Page:

@@ -7,6 +7,11 @@ the sum of quantity × unit cost over the allocations — exact, in minor units.
 
 All lots given to one issue must share one currency (see `money`), and must all be of the SKU
 being issued: a caller mixing SKUs has a bug, which is reported rather than hidden.
+
+A lot can lie in several places at once (part put away to bin A-01, part moved to warehouse B):
+each place is a separate `Lot` value with the same `lot_id` and its own `location` (any text the
+caller uses to tell places apart, e.g. ``"WH-A/A-01"``). FIFO then orders by receipt time, lot id
+and location, so the places of one lot are emptied in a fixed order.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ class Lot:
     received_at: datetime
     quantity: int
     unit_cost: Money
+    location: str = ""
 
     def __post_init__(self) -> None:
         validate_id(self.lot_id, "lot_id")
@@ -52,12 +58,14 @@ class Lot:
 
 @dataclass(frozen=True)
 class LotAllocation:
-    """`quantity` units taken from lot `lot_id`, costing `cost` (= quantity × unit_cost)."""
+    """`quantity` units taken from lot `lot_id` at `location`, costing `cost` (= quantity ×
+    unit_cost)."""
 
     lot_id: str
     quantity: int
     unit_cost: Money
     cost: Money
+    location: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,16 +79,16 @@ class FifoIssue:
 
     def remaining(self, lots: Iterable[Lot]) -> tuple[Lot, ...]:
         """`lots` after this issue, in FIFO order (emptied lots are kept with quantity 0)."""
-        taken = {a.lot_id: a.quantity for a in self.allocations}
+        taken = {(a.lot_id, a.location): a.quantity for a in self.allocations}
         return tuple(
-            replace(lot, quantity=lot.quantity - taken.get(lot.lot_id, 0))
+            replace(lot, quantity=lot.quantity - taken.get((lot.lot_id, lot.location), 0))
             for lot in fifo_order(lots)
         )
 
 
 def fifo_order(lots: Iterable[Lot]) -> list[Lot]:
-    """Lots oldest first; equal receipt times ordered by lot id."""
-    return sorted(lots, key=lambda lot: (lot.received_at, lot.lot_id))
+    """Lots oldest first; equal receipt times ordered by lot id, then location."""
+    return sorted(lots, key=lambda lot: (lot.received_at, lot.lot_id, lot.location))
 
 
 def issue_fifo(lots: Sequence[Lot], sku_code: str, quantity: int) -> FifoIssue:
@@ -110,23 +118,26 @@ def issue_fifo(lots: Sequence[Lot], sku_code: str, quantity: int) -> FifoIssue:
         if take == 0:
             continue
         cost = lot.unit_cost.times(take)
-        allocations.append(LotAllocation(lot.lot_id, take, lot.unit_cost, cost))
+        allocations.append(LotAllocation(lot.lot_id, take, lot.unit_cost, cost, lot.location))
         left -= take
     issued_cost = total((a.cost for a in allocations), currency)
     return FifoIssue(sku_code, quantity, tuple(allocations), issued_cost)
 
 
 def _check_lots(lots: Sequence[Lot], sku_code: str) -> None:
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     currencies = {lot.unit_cost.currency for lot in lots}
     for i, lot in enumerate(lots):
         if lot.sku_code != sku_code:
             raise InvalidArgument.for_field(
                 f"lots[{i}].sku_code", f"lot {lot.lot_id} is of SKU {lot.sku_code}, not {sku_code}"
             )
-        if lot.lot_id in seen:
-            raise InvalidArgument.for_field(f"lots[{i}].lot_id", f"lot {lot.lot_id} appears twice")
-        seen.add(lot.lot_id)
+        if (lot.lot_id, lot.location) in seen:
+            where = f" at {lot.location}" if lot.location else ""
+            raise InvalidArgument.for_field(
+                f"lots[{i}].lot_id", f"lot {lot.lot_id}{where} appears twice"
+            )
+        seen.add((lot.lot_id, lot.location))
     if len(currencies) > 1:
         raise FailedPrecondition(
             f"lots of SKU {sku_code} are costed in {', '.join(sorted(currencies))}: "

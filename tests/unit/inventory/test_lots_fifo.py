@@ -146,3 +146,21 @@ def test_fifo_issue_does_not_depend_on_the_order_lots_are_given_in(lots, quantit
     except FailedPrecondition:
         return
     assert issue_fifo(shuffled, "TEA-1", quantity) == first
+
+
+def test_one_lot_in_two_places_is_issued_from_both_in_location_order():
+    here = Lot("L1", "TEA-1", T0, 2, Money(100, "CNY"), location="WH-B/UNASSIGNED")
+    there = Lot("L1", "TEA-1", T0, 3, Money(100, "CNY"), location="WH-A/A-01")
+    issue = issue_fifo([here, there], "TEA-1", 4)
+    assert [(a.location, a.quantity) for a in issue.allocations] == [
+        ("WH-A/A-01", 3),
+        ("WH-B/UNASSIGNED", 1),
+    ]
+    assert issue.cost == Money(400, "CNY")
+    assert [x.quantity for x in issue.remaining([here, there])] == [0, 1]
+
+
+def test_the_same_lot_twice_in_the_same_place_is_refused():
+    first = Lot("L1", "TEA-1", T0, 2, Money(100, "CNY"), location="WH-A/A-01")
+    with pytest.raises(InvalidArgument):
+        issue_fifo([first, first], "TEA-1", 1)

@@ -12,6 +12,8 @@ from services.people.service.token_issuer import TokenIssuer
 
 
 class LocalTokens:
+    __test__ = False  # pytest: not a test class
+
     def __init__(self, keys_dir: Path, issuer: str = "storeops-people", audience: str = "storeops"):
         self.keys = KeyStore(keys_dir)
         self.keys.ensure_key()

@@ -83,6 +83,14 @@ class ErrorInterceptor(UnaryInterceptor):
                 await abort_with(context, status_for(error))
             except (asyncio.CancelledError, grpc.aio.AbortError):
                 raise
+            except NotImplementedError:
+                # Generated servicer base classes raise this for RPCs a service does not serve.
+                await abort_with(
+                    context,
+                    status_pb2.Status(
+                        code=code_pb2.UNIMPLEMENTED, message=f"{method} is not implemented"
+                    ),
+                )
             except Exception as exc:
                 error_id = new_id()[:16]
                 if _is_database_outage(exc):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import grpc
 
+from services.common.auth.revocations import RevocationList, remote_revocations
 from services.common.auth.tokens import RemoteJwks
 from services.common.clients import (
     CallOptions,
@@ -47,3 +48,26 @@ class Peers:
 def connect_peers(settings: Settings) -> Peers:
     people = open_channel(settings.people_address)
     return Peers(settings, people, RemoteJwks(lambda: fetch_jwks(people)))
+
+
+def connect_revocations(settings: Settings) -> RevocationList | None:
+    """The token revocation list polled from people as this service's own account (None when
+    `STOREOPS_REVOCATION_POLL_SECONDS` is 0). The secret is read at the first poll."""
+    poll_seconds = float(settings.option("REVOCATION_POLL_SECONDS", "5"))
+    if poll_seconds <= 0:
+        return None
+    channel = open_channel(settings.people_address)
+    credentials: list[ServiceCredentials] = []
+
+    async def token() -> str:
+        if not credentials:
+            secret = read_client_secret(settings)
+            credentials.append(ServiceCredentials(channel, settings.client_id, secret))
+        return await credentials[0].token()
+
+    def invalidate() -> None:
+        for c in credentials:
+            c.invalidate()
+
+    fetch = remote_revocations(channel, token, invalidate, settings.call_timeout_seconds)
+    return RevocationList(fetch, poll_seconds, on_close=channel.close)

@@ -21,6 +21,7 @@ from grpc_reflection.v1alpha import reflection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.common.auth.policy import method_policies
+from services.common.auth.revocations import RevocationList
 from services.common.auth.tokens import KeySource, TokenVerifier
 from services.common.config import Settings
 from services.common.interceptors.auth import AuthInterceptor
@@ -28,6 +29,7 @@ from services.common.interceptors.errors import ErrorInterceptor
 from services.common.interceptors.observability import ObservabilityInterceptor
 from services.common.interceptors.validation import ValidationInterceptor
 from services.common.metrics import CallMetrics
+from services.common.peers import connect_revocations
 
 log = logging.getLogger("storeops.server")
 
@@ -43,6 +45,8 @@ class Wiring:
     key_source: KeySource
     background: list[BackgroundJob] = field(default_factory=list)
     close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Token revocations to enforce; None: polled from people (services/common/auth/revocations).
+    revocations: RevocationList | None = None
 
 
 @dataclass
@@ -84,7 +88,16 @@ def server_options(settings: Settings) -> list[tuple[str, int]]:
 
 
 async def create_server(settings: Settings, wiring: Wiring, metrics: CallMetrics) -> RunningServer:
-    verifier = TokenVerifier(wiring.key_source, settings.jwt_audience, settings.jwt_issuer)
+    revocations = wiring.revocations or connect_revocations(settings)
+    if revocations is not None:
+        wiring.background.append(revocations.run)
+        wiring.close.append(revocations.close)
+    verifier = TokenVerifier(
+        wiring.key_source,
+        settings.jwt_audience,
+        settings.jwt_issuer,
+        is_revoked=revocations.is_revoked if revocations is not None else None,
+    )
     server = grpc.aio.server(
         interceptors=[
             ObservabilityInterceptor(metrics, log_calls=settings.access_log),

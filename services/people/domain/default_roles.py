@@ -28,7 +28,8 @@ Grants follow the job duties in the seeds, at resource granularity:
   customer contact and other people's pay beyond its reporting line.
 - admin — everything.
 - svc_* — service accounts: orders reserves, releases and commits stock and books customer
-  returns; performance and inventory read the event feeds they consume.
+  returns; performance and inventory read the event feeds they consume; every service reads
+  the token revocation list (`people.tokens.read`) so that it refuses revoked tokens.
 """
 
 from __future__ import annotations
@@ -331,19 +332,23 @@ ADMIN = ("*",)
 
 # Service accounts (`svc-<name>` clients get role `svc_<name>`): what one service may ask of
 # another (ARCHITECTURE: orders reserves/releases/commits stock; performance reads the feeds).
+# Every service polls people's revocation list (ListRevocations) with its own account.
+SVC_COMMON = (*_g("people.tokens", "read"),)
 SVC_ORDERS = (
+    *SVC_COMMON,
     "inventory.reservations.*",
     "inventory.returns.*",
     *_g("inventory.stock", "read"),
     *_g("inventory.events", "read"),
 )
 SVC_PERFORMANCE = (
+    *SVC_COMMON,
     *_g("inventory.events", "read"),
     *_g("inventory.valuation", "read"),
     *_g("orders.events", "read"),
     *_g("people.events", "read"),
 )
-SVC_INVENTORY = (*_g("orders.events", "read"),)
+SVC_INVENTORY = (*SVC_COMMON, *_g("orders.events", "read"))
 
 
 def _role(code: str, name: str, patterns: tuple[str, ...]) -> Role:

@@ -183,6 +183,24 @@ class EmploymentHistory:
         change = _in_force(self.salaries, day)
         return None if change is None else change.base_salary
 
+    def current_day(self, today: date) -> date:
+        """`today` clamped into the employment: the hire date for a future hire, the leave date
+        for a leaver. "Current" position and salary are the ones in force on that day."""
+        day = max(today, self.hire_date)
+        return day if self.leave_date is None else min(day, self.leave_date)
+
+    def current_position(self, today: date) -> PositionAssignment:
+        """The position held on `current_day(today)`."""
+        position = _in_force(self.positions, self.current_day(today))
+        assert position is not None  # the hire entry is in force from the hire date
+        return position
+
+    def current_salary(self, today: date) -> SalaryChange:
+        """The salary change in force on `current_day(today)`."""
+        salary = _in_force(self.salaries, self.current_day(today))
+        assert salary is not None  # the hire entry is in force from the hire date
+        return salary
+
     def _employed_on(self, day: date) -> bool:
         return self.hire_date <= day and (self.leave_date is None or day <= self.leave_date)
 

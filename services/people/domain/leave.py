@@ -104,21 +104,7 @@ class LeaveRequest:
     ) -> LeaveRequest:
         """A new REQUESTED leave, checked against the policy."""
         require_aware(now, "now")
-        if last_day < first_day:
-            raise invalid("last_day", "must be on or after first_day", "INVALID_RANGE")
-        if part is not LeavePart.FULL_DAY and last_day != first_day:
-            raise invalid(
-                "part",
-                "a half-day leave covers a single day: set last_day = first_day",
-                "HALF_DAY_SPANS_DAYS",
-            )
-        days = (last_day - first_day).days + 1
-        if days > policy.max_days_per_request:
-            raise invalid(
-                "last_day",
-                f"a request covers at most {policy.max_days_per_request} days; split it",
-                "LEAVE_TOO_LONG",
-            )
+        _check_shape(first_day, last_day, part, policy)
         first_half = HalfDay.AFTERNOON if part is LeavePart.AFTERNOON else HalfDay.MORNING
         starts_at, _ = schedule.half_window(first_day, first_half)
         if now >= starts_at:
@@ -148,6 +134,46 @@ class LeaveRequest:
             part=part,
             reason=validate_text(reason, field_path="reason", max_length=500),
             requested_at=now,
+        )
+
+    @classmethod
+    def record_approved(
+        cls,
+        *,
+        request_id: str,
+        employee_code: str,
+        leave_type: LeaveType,
+        first_day: date,
+        last_day: date,
+        part: LeavePart = LeavePart.FULL_DAY,
+        reason: str,
+        recorded_by: str,
+        now: datetime,
+        policy: LeavePolicy = DEFAULT_LEAVE_POLICY,
+    ) -> LeaveRequest:
+        """Leave HR records as already decided ("ask HR to record it"): APPROVED at once.
+
+        The advance-notice rule does not apply (the leave may be over); the shape rules do, and
+        nobody records their own leave this way."""
+        require_aware(now, "now")
+        if recorded_by == employee_code:
+            raise PermissionDenied(
+                "nobody records their own leave as approved; ask HR", reason="SELF_APPROVAL"
+            )
+        _check_shape(first_day, last_day, part, policy)
+        return cls(
+            request_id=validate_text(request_id, field_path="request_id", max_length=64),
+            employee_code=employee_code,
+            leave_type=leave_type,
+            first_day=first_day,
+            last_day=last_day,
+            part=part,
+            reason=validate_text(reason, field_path="reason", max_length=500),
+            requested_at=now,
+            status=LeaveStatus.APPROVED,
+            decided_by=recorded_by,
+            decided_at=now,
+            decision_note="recorded by HR",
         )
 
     def approve(self, approver_code: str, now: datetime, note: str = "") -> LeaveRequest:
@@ -207,6 +233,24 @@ class LeaveRequest:
             )
         return replace(
             self, status=status, decided_by=approver_code, decided_at=now, decision_note=note
+        )
+
+
+def _check_shape(first_day: date, last_day: date, part: LeavePart, policy: LeavePolicy) -> None:
+    if last_day < first_day:
+        raise invalid("last_day", "must be on or after first_day", "INVALID_RANGE")
+    if part is not LeavePart.FULL_DAY and last_day != first_day:
+        raise invalid(
+            "part",
+            "a half-day leave covers a single day: set last_day = first_day",
+            "HALF_DAY_SPANS_DAYS",
+        )
+    days = (last_day - first_day).days + 1
+    if days > policy.max_days_per_request:
+        raise invalid(
+            "last_day",
+            f"a request covers at most {policy.max_days_per_request} days; split it",
+            "LEAVE_TOO_LONG",
         )
 
 

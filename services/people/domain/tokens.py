@@ -89,3 +89,31 @@ class TokenRevocation:
         if self.tokens_revoked_at is not None and issued_at <= self.tokens_revoked_at:
             return "TOKEN_REVOKED"
         return None
+
+
+def access_ends_at(
+    employee: Employee, *, tz: ZoneInfo, now: datetime, end_access_now: bool = False
+) -> datetime:
+    """When a leaver's tokens stop counting (the revocation instant recorded for them).
+
+    Normally midnight after the leave date; but `now` for a dismissal (`end_access_now`) and
+    for a leave date already past, so that tokens issued since are refused too."""
+    require_aware(now, "now")
+    ends_at = employee.employment_ends_at(tz)
+    if end_access_now or ends_at is None or ends_at <= now:
+        return now
+    return ends_at
+
+
+def issued_at_after_revocations(now: datetime, revoked_at: datetime | None) -> int:
+    """The whole-second `iat` of a token issued at `now`, strictly after `revoked_at`.
+
+    Revocation refuses tokens with `iat <= revoked_at` (whole seconds, see `TokenRevocation`), so
+    a login in the same second as a password change would get a token that is already revoked.
+    Such a token is stamped with the next second instead (at most one second ahead; verifiers
+    allow clock skew). A revocation still ahead (a leave date) does not move `iat`."""
+    require_aware(now, "now")
+    issued = int(now.timestamp())
+    if revoked_at is not None and require_aware(revoked_at, "revoked_at") <= now:
+        issued = max(issued, int(revoked_at.timestamp()) + 1)
+    return issued

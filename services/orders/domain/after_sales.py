@@ -13,6 +13,8 @@ Seed 003 篇2 附1 2–3 and DOMAIN.md "After-sales":
   request, so the shipped limit still holds).
 * QC decides whether it is a returnable problem or customer damage, and per unit whether it can be
   sold again (back to stock) or is defective (defective stock, then back to the supplier).
+* Once approved, goods that came back are owed to inventory (`goods_to_book`): sellable units back
+  to stock, defective ones to defective stock, booked once under `return_stock_id`.
 * The statistician approves; then the refund (unit price × units returned) is booked, or for an
   exchange the replacement ships marked "EXCHANGE" — only after that approval
   (收统计员签字方可发货).
@@ -93,6 +95,7 @@ AFTER_SALES_TRANSITIONS: Mapping[AfterSalesStatus, frozenset[AfterSalesStatus]] 
     _A.CANCELLED: frozenset(),
 }
 _WITH_GOODS = frozenset({AfterSalesKind.RETURN, AfterSalesKind.EXCHANGE})
+_BOOKABLE = frozenset({_A.APPROVED, _A.REFUNDED, _A.REPLACEMENT_SHIPPED})
 
 
 @dataclass
@@ -118,6 +121,7 @@ class AfterSalesRequest:
     replacement: Replacement | None = None
     rejection_reason: str = ""
     handled_by: str | None = None
+    goods_booked_at: datetime | None = None
     history: list[HistoryEntry[AfterSalesStatus]] = field(default_factory=list)
     version: int = 0
 
@@ -141,6 +145,21 @@ class AfterSalesRequest:
         if self.verdict is not QcVerdict.RETURNABLE:
             return ()
         return goods_by_sku(order, self.dispositions)
+
+    def goods_to_book(self, order: Order) -> tuple[ReturnedGoods, ...]:
+        """Returned units inventory must still book: approved, returnable, not booked yet."""
+        if self.goods_booked_at is not None or self.status not in _BOOKABLE:
+            return ()
+        return self.goods_disposition(order)
+
+    def record_goods_booked(self, now: datetime) -> bool:
+        """Inventory booked the returned goods (sellable back to stock, the rest defective)."""
+        require_aware(now)
+        if self.goods_booked_at is not None:
+            return False
+        self.goods_booked_at = now
+        self.version += 1
+        return True
 
     # ----------------------------------------------------------------------- internals
     def _begin(
@@ -232,9 +251,7 @@ class AfterSalesRequest:
         self._move(_A.INSPECTED, now, actor, note)
         return True
 
-    def approve(
-        self, now: datetime, actor: str, policy: AfterSalesPolicy | None = None
-    ) -> bool:
+    def approve(self, now: datetime, actor: str, policy: AfterSalesPolicy | None = None) -> bool:
         """The statistician approves in the system (统计员审核)."""
         policy = policy or AfterSalesPolicy()
         if self.status is AfterSalesStatus.APPROVED:

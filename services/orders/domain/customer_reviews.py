@@ -65,8 +65,10 @@ def record_review(
 ) -> CustomerReview:
     """The order's review; the existing one if it is the same, AlreadyExists if it differs."""
     violations = Violations()
-    if isinstance(rating, bool) or not isinstance(rating, int) or not (
-        MIN_RATING <= rating <= MAX_RATING
+    if (
+        isinstance(rating, bool)
+        or not isinstance(rating, int)
+        or not (MIN_RATING <= rating <= MAX_RATING)
     ):
         violations.add("rating", f"must be a whole number from {MIN_RATING} to {MAX_RATING}")
     text = violations.text(comment, "comment", max_length=MAX_COMMENT_LENGTH)

@@ -77,9 +77,7 @@ def pick_list_for_order(order: Order, bins: Mapping[str, str] | None = None) -> 
     """The order's remaining units per SKU, with bins when `bins` (SKU → bin code) knows them."""
     _ensure_pickable(order)
     bins = bins or {}
-    items = [
-        PickItem(sku, bins.get(sku), qty) for sku, qty in order.remaining_by_sku().items()
-    ]
+    items = [PickItem(sku, bins.get(sku), qty) for sku, qty in order.remaining_by_sku().items()]
     return OrderPickList(order.order_id, tuple(sorted(items, key=_walk_order)))
 
 

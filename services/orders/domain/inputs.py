@@ -52,9 +52,7 @@ class Violations:
             self.add(field_path, "must be an employee code: 1–32 characters of A–Z, 0–9, '_', '-'")
         return value
 
-    def text(
-        self, value: str, field_path: str, *, max_length: int, required: bool = False
-    ) -> str:
+    def text(self, value: str, field_path: str, *, max_length: int, required: bool = False) -> str:
         """Strip surrounding whitespace and check length and control characters."""
         cleaned = value.strip()
         if required and not cleaned:

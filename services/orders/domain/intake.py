@@ -141,9 +141,7 @@ def parse_intake(
     )
     if any(c.isspace() for c in external_id):
         violations.add("external_order_id", "must not contain spaces")
-    checked_customer = parse_customer(
-        customer.name, customer.phone, customer.address, violations
-    )
+    checked_customer = parse_customer(customer.name, customer.phone, customer.address, violations)
     checked_lines, total = _parse_lines(lines, violations, policy)
     message = violations.text(buyer_message, "buyer_message", max_length=MAX_MESSAGE_LENGTH)
     note = violations.text(service_note, "service_note", max_length=MAX_MESSAGE_LENGTH)
@@ -182,9 +180,7 @@ def _parse_lines(
         path = f"lines[{index}]"
         before = len(violations.items)
         violations.sku_code(line.sku_code, f"{path}.sku_code")
-        violations.positive_int(
-            line.quantity, f"{path}.quantity", maximum=policy.max_line_quantity
-        )
+        violations.positive_int(line.quantity, f"{path}.quantity", maximum=policy.max_line_quantity)
         violations.positive_int(line.unit_price_minor, f"{path}.unit_price", maximum=INT64_MAX)
         if not CURRENCY_CODE_PATTERN.fullmatch(line.currency_code):
             violations.add(
@@ -251,7 +247,8 @@ def ensure_same_payload(
 
 
 # Reservation ids: "ord-" for an order's reservation, "shp-" for one parcel of a split shipment and
-# "exc-" for an exchange's replacement. Distinct prefixes keep the three families from colliding
+# "exc-" for an exchange's replacement; "ret-" keys the booking of an after-sales request's
+# returned goods. Distinct prefixes keep the three families from colliding
 # even though order ids may themselves contain '-'.
 def order_reservation_id(order_id: str) -> str:
     """Idempotency key under which inventory reserves, releases and commits the order's stock."""
@@ -271,3 +268,9 @@ def replacement_reservation_id(request_id: str) -> str:
     """Key for the stock an exchange's replacement parcel takes."""
     check_identifier(request_id, "request_id")
     return f"exc-{request_id}"
+
+
+def return_stock_id(request_id: str) -> str:
+    """Key under which inventory books an after-sales request's returned goods (once)."""
+    check_identifier(request_id, "request_id")
+    return f"ret-{request_id}"

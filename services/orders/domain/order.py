@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.common.errors import FailedPrecondition
 from services.orders.domain.customer import check_address
@@ -42,6 +42,9 @@ from services.orders.domain.status import OrderAction, OrderStatus, SagaState
 from services.orders.domain.verification import VerificationResult, compare_contents
 
 MAX_REASON_LENGTH = 500
+# Longer than any reserve call to inventory can take (call timeouts are seconds), so a reservation
+# sent before a cancel has landed or failed by then (see `OrderRecord.release_in_doubt_until`).
+DEFAULT_LATE_RESERVE_WINDOW = timedelta(seconds=30)
 
 
 class Order(OrderRecord):
@@ -87,6 +90,7 @@ class Order(OrderRecord):
             )
         )
         return order
+
     def mark_paid(self, now: datetime, actor: str) -> bool:
         """Record the customer's payment (an order can arrive unpaid and be paid later)."""
         if self.paid:
@@ -279,8 +283,18 @@ class Order(OrderRecord):
         self._move(OrderStatus.DELIVERED, now, actor)
         return True
 
-    def cancel(self, reason: str, now: datetime, actor: str) -> bool:
-        """Cancel before the first parcel leaves; a reservation that may exist is released."""
+    def cancel(
+        self,
+        reason: str,
+        now: datetime,
+        actor: str,
+        late_reserve_window: timedelta = DEFAULT_LATE_RESERVE_WINDOW,
+    ) -> bool:
+        """Cancel before the first parcel leaves; a reservation that may exist is released.
+
+        Cancelled while a reservation is in flight, the release stays in doubt for
+        `late_reserve_window` (see `OrderRecord.release_in_doubt_until`).
+        """
         if self.status is OrderStatus.CANCELLED:
             return False
         reason = check_text(reason, "reason", max_length=MAX_REASON_LENGTH)
@@ -288,6 +302,8 @@ class Order(OrderRecord):
         if self.saga is SagaState.BACKORDERED:
             self._saga_to(SagaState.RELEASED)  # nothing was reserved
         else:
+            if self.saga is SagaState.RESERVE_PENDING:
+                self.release_in_doubt_until = now + late_reserve_window
             self._saga_to(SagaState.RELEASE_PENDING)
         self.cancel_reason = reason
         self._move(OrderStatus.CANCELLED, now, actor, reason)

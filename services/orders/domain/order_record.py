@@ -6,6 +6,12 @@ methods absorb stale and duplicate answers rather than fail — a reservation re
 order was cancelled turns into a release owed. `pending_inventory_step` is the reconciler's work:
 the call still owed, under the order's reservation id, so a retry never reserves twice.
 
+A release that may race a reservation: when an order is cancelled while its reservation is still
+in flight (RESERVE_PENDING), a reserve request may reach inventory after the release did. Until
+`release_in_doubt_until` (the cancel time plus a window longer than any reserve call can last),
+release answers keep the step RELEASE_PENDING, so the reconciler releases once more after the
+window and no late reservation is left behind.
+
 Split shipments: the order's one reservation ("ord-<order_id>") stays RESERVED while parcels
 leave and is committed when the last parcel ships. Available stock is therefore never overstated
 (no overselling); on-hand is overstated for shipped parcels until then, which is why
@@ -81,6 +87,7 @@ class OrderRecord:
     shipments: list[Shipment] = field(default_factory=list)
     delivered_at: datetime | None = None
     cancel_reason: str = ""
+    release_in_doubt_until: datetime | None = None
     handled_by: str | None = None
     history: list[HistoryEntry[OrderStatus]] = field(default_factory=list)
     version: int = 0
@@ -239,7 +246,11 @@ class OrderRecord:
         return True
 
     def record_released(self, now: datetime) -> bool:
-        """Inventory confirmed the release of the order's reservation."""
+        """Inventory confirmed the release of the order's reservation.
+
+        Before `release_in_doubt_until` the step stays RELEASE_PENDING (returns False): a reserve
+        sent before the cancel may still land, so the release is repeated after the window.
+        """
         require_aware(now)
         if self.saga is SagaState.RELEASED:
             return False
@@ -247,6 +258,8 @@ class OrderRecord:
             # The table also allows BACKORDERED → RELEASED, but only for a cancel: an answer from
             # inventory can only settle a release that was asked for.
             raise self._unexpected_answer("release")
+        if self.release_in_doubt_until is not None and now < self.release_in_doubt_until:
+            return False
         self._saga_to(SagaState.RELEASED)
         return True
 

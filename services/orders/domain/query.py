@@ -1,8 +1,10 @@
 """Validation of ListOrders filters and paging (AIP-158 style, CONTRACT.md "page_size/page_token").
 
 * Filters: status, channel, placed-time range (`created_from` ≤ `created_to`, both inclusive,
-  timezone-aware), SKU code (1–64 characters of [A-Za-z0-9._-]). An empty string means "no filter"
-  (the proto3 default value).
+  timezone-aware), SKU code (1–64 characters of [A-Za-z0-9._-]), customer (1–200 characters,
+  matched case-insensitively within the customer's name, or exactly against the phone) and the
+  employee handling the order (an employee code). An empty string means "no filter" (the proto3
+  default value); the customer text is stripped of surrounding whitespace.
 * `page_size`: 0 or absent → `PagingPolicy.default_page_size` (50); above the maximum (500) it is
   lowered to the maximum, as AIP-158 asks; negative → InvalidArgument.
 * `page_token` is opaque to clients: base64url of the last row's (placed_at, order_id) keyset
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -26,6 +29,7 @@ from services.orders.domain.intake import Channel
 from services.orders.domain.status import OrderStatus
 
 TOKEN_VERSION = 1
+MAX_CUSTOMER_FILTER_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class OrderQuery:
     sku_code: str | None = None
     page_size: int = PagingPolicy().default_page_size
     cursor: PageCursor | None = None
+    customer: str | None = None
+    handled_by: str | None = None
 
     @property
     def filter_key(self) -> str:
@@ -65,6 +71,8 @@ class OrderQuery:
             self.created_from.astimezone(UTC).isoformat() if self.created_from else "",
             self.created_to.astimezone(UTC).isoformat() if self.created_to else "",
             self.sku_code or "",
+            self.customer or "",
+            self.handled_by or "",
         ]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
@@ -88,6 +96,8 @@ def parse_order_query(
     sku_code: str | None = None,
     page_size: int | None = None,
     page_token: str | None = None,
+    customer: str | None = None,
+    handled_by: str | None = None,
     policy: PagingPolicy | None = None,
 ) -> OrderQuery:
     """Check a ListOrders request; InvalidArgument lists every bad field."""
@@ -115,6 +125,11 @@ def parse_order_query(
         violations.add("created_to", "must not be earlier than created_from")
     if sku_code:
         violations.sku_code(sku_code, "sku_code")
+    customer_text = ""
+    if customer:
+        customer_text = violations.text(customer, "customer", max_length=MAX_CUSTOMER_FILTER_LENGTH)
+    if handled_by:
+        violations.employee_code(handled_by, "handled_by")
     size = 0
     try:
         size = resolve_page_size(page_size, policy)
@@ -122,18 +137,17 @@ def parse_order_query(
         violations.items.extend(exc.violations)
     violations.raise_if_any()
     query = OrderQuery(
-        parsed_status, parsed_channel, created_from, created_to, sku_code or None, size
+        parsed_status,
+        parsed_channel,
+        created_from,
+        created_to,
+        sku_code or None,
+        size,
+        customer=customer_text or None,
+        handled_by=handled_by or None,
     )
     if page_token:
-        query = OrderQuery(
-            query.status,
-            query.channel,
-            query.created_from,
-            query.created_to,
-            query.sku_code,
-            query.page_size,
-            decode_page_token(page_token, query),
-        )
+        query = dataclasses.replace(query, cursor=decode_page_token(page_token, query))
     return query
 
 

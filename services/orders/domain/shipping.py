@@ -174,9 +174,7 @@ def check_fits_remaining(
 ) -> None:
     """A parcel cannot carry more of a line than is still to ship."""
     over = [
-        f"line {ln}: {qty} asked, {remaining[ln]} left"
-        for ln, qty in wanted
-        if qty > remaining[ln]
+        f"line {ln}: {qty} asked, {remaining[ln]} left" for ln, qty in wanted if qty > remaining[ln]
     ]
     if over:
         raise FailedPrecondition(

@@ -221,8 +221,7 @@ def check_saga_move(order_id: str, current: SagaState, target: SagaState) -> Non
     """Guard the saga table; an illegal move here is a bug in the caller's sequencing."""
     if target not in SAGA_TRANSITIONS[current]:
         raise FailedPrecondition(
-            f"order {order_id}: inventory step cannot move from {current.value} to "
-            f"{target.value}",
+            f"order {order_id}: inventory step cannot move from {current.value} to {target.value}",
             reason="ILLEGAL_SAGA_TRANSITION",
             metadata={"order_id": order_id, "saga_state": current.value},
         )

@@ -17,6 +17,11 @@ Readings and settings (`WavePolicy`):
   `non_working_dates` (holidays, default none). An order that arrives on a non-working day goes to
   the first wave of the next working day.
 * On time = shipped at or before the wave's cut-off instant (inclusive: 10:30:00.000 is on time).
+  An order whose cut-off passed while it was still in the warehouse is late; before the cut-off
+  its outcome is not known yet (`wave_outcome`).
+* A wave is named `<local date>.<number>` (`wave_id`), e.g. "2024-05-06.2". `wave_window` gives
+  the reference times that `assign_wave` maps to a wave, so a database can find a wave's orders
+  with one range condition.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from services.common.errors import InvalidArgument, NotFound
 from services.orders.domain.inputs import require_aware
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -70,6 +76,11 @@ class Wave:
     deadline: datetime  # aware; the cut-off on `day` in the policy's timezone
 
     @property
+    def wave_id(self) -> str:
+        """E.g. "2024-05-01.2": the local date and the wave's number that day."""
+        return f"{self.day.isoformat()}.{self.number}"
+
+    @property
     def label(self) -> str:
         """E.g. "2024-05-01 wave 2 (12:00)"."""
         return f"{self.day.isoformat()} wave {self.number} ({self.cutoff.strftime('%H:%M')})"
@@ -98,6 +109,64 @@ def next_working_day(day: date, policy: WavePolicy | None = None) -> date:
     raise ValueError("no working day found: check working_days and non_working_dates")
 
 
+def previous_working_day(day: date, policy: WavePolicy | None = None) -> date:
+    """The last working day before `day`."""
+    policy = policy or WavePolicy()
+    candidate = day - timedelta(days=1)
+    for _ in range(7 + len(policy.non_working_dates) + 1):
+        if policy.is_working_day(candidate):
+            return candidate
+        candidate -= timedelta(days=1)
+    raise ValueError("no working day found: check working_days and non_working_dates")
+
+
+def parse_wave_id(wave_id: str, policy: WavePolicy | None = None) -> Wave:
+    """The wave named `wave_id`; InvalidArgument if malformed, NotFound if there is no such wave."""
+    policy = policy or WavePolicy()
+    day_text, _, number_text = wave_id.partition(".")
+    try:
+        day = date.fromisoformat(day_text)
+        number = int(number_text)
+    except ValueError:
+        raise InvalidArgument.for_field(
+            "wave_id", "must be <YYYY-MM-DD>.<number>, e.g. 2024-05-06.2"
+        ) from None
+    waves = waves_of_day(day, policy)
+    if not 1 <= number <= len(waves):
+        raise NotFound(
+            f"there is no wave {wave_id}: {day_text} has {len(waves)} wave(s)",
+            reason="WAVE_NOT_FOUND",
+            metadata={"wave_id": wave_id},
+        )
+    return waves[number - 1]
+
+
+def wave_window(wave: Wave, policy: WavePolicy | None = None) -> tuple[datetime, datetime]:
+    """The half-open range [start, end) of reference times that `assign_wave` maps to `wave`.
+
+    Wave n > 1 takes that day's references from the previous cut-off (less the lead time) up to
+    its own, but none at or after the same-day cut-off. Wave 1 also takes everything that did not
+    fit the previous working day: from the earlier of that day's same-day cut-off and its last
+    cut-off (less the lead time), through any non-working days in between. An empty window has
+    start == end.
+    """
+    policy = policy or WavePolicy()
+    tz, lead = policy.timezone, policy.lead_time
+    day_start = datetime.combine(wave.day, time(0), tzinfo=tz)
+    same_day_end = datetime.combine(wave.day, policy.same_day_cutoff, tzinfo=tz)
+    end = max(day_start, min(same_day_end, wave.deadline - lead))
+    if wave.number == 1:
+        before = previous_working_day(wave.day, policy)
+        start = min(
+            datetime.combine(before, policy.same_day_cutoff, tzinfo=tz),
+            datetime.combine(before, policy.cutoffs[-1], tzinfo=tz) - lead,
+        )
+        return start, end
+    previous = waves_of_day(wave.day, policy)[wave.number - 2]
+    start = max(day_start, previous.deadline - lead)
+    return start, max(start, end)
+
+
 def assign_wave(reference_time: datetime, policy: WavePolicy | None = None) -> Wave:
     """The wave an order printable at `reference_time` must ship by."""
     policy = policy or WavePolicy()
@@ -113,6 +182,15 @@ def assign_wave(reference_time: datetime, policy: WavePolicy | None = None) -> W
 def shipped_on_time(wave: Wave, shipped_at: datetime) -> bool:
     """True when the parcel left at or before its wave's cut-off."""
     return require_aware(shipped_at, "shipped_at") <= wave.deadline
+
+
+def wave_outcome(wave: Wave, shipped_at: datetime | None, now: datetime) -> bool | None:
+    """On time (True), late (False), or not known yet (None: in the warehouse, cut-off ahead)."""
+    if shipped_at is not None:
+        return shipped_on_time(wave, shipped_at)
+    if require_aware(now) > wave.deadline:
+        return False
+    return None
 
 
 def on_time_rate(outcomes: Iterable[bool]) -> Decimal | None:

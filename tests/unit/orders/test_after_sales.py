@@ -104,9 +104,7 @@ def test_no_reason_return_is_accepted_up_to_exactly_seven_days_after_delivery() 
     deadline = DELIVERED_AT + timedelta(days=7)
     assert open_request(order, reason=ReturnReason.NO_REASON, now=deadline)
     with pytest.raises(FailedPrecondition) as err:
-        open_request(
-            order, reason=ReturnReason.NO_REASON, now=deadline + timedelta(microseconds=1)
-        )
+        open_request(order, reason=ReturnReason.NO_REASON, now=deadline + timedelta(microseconds=1))
     assert err.value.reason == "RETURN_WINDOW_EXPIRED"
 
 
@@ -461,3 +459,34 @@ def test_request_is_attributed_to_its_handler() -> None:
     request.assign_handler(CS)
     assert request.handled_by == CS
 
+
+# ------------------------------------------------------------------------------ booking goods
+def test_approved_return_owes_its_goods_to_inventory_until_booked() -> None:
+    order = delivered_order()
+    request = open_request(order, {1: 2})
+    request.record_goods_received({1: 2}, NOW, KEEPER)
+    request.inspect(QcVerdict.RETURNABLE, {1: UnitDisposition(1, 1)}, NOW, QC)
+    assert request.goods_to_book(order) == ()  # not approved yet
+    request.approve(NOW, STATS)
+    assert request.goods_to_book(order) == (ReturnedGoods("TEA-LJ-250", 1, 1),)
+    assert request.record_goods_booked(NOW) is True
+    assert request.goods_to_book(order) == ()
+    assert request.record_goods_booked(NOW) is False
+
+
+def test_refund_only_and_customer_damage_owe_no_goods() -> None:
+    order = delivered_order()
+    refund_only = open_request(order, {1: 1}, kind=AfterSalesKind.REFUND_ONLY)
+    refund_only.approve(NOW, STATS)
+    assert refund_only.goods_to_book(order) == ()
+    damaged = open_request(order, {2: 1}, request_id="R-2")
+    damaged.record_goods_received({2: 1}, NOW, KEEPER)
+    damaged.inspect(QcVerdict.CUSTOMER_DAMAGE, {}, NOW, QC)
+    assert damaged.status is AfterSalesStatus.REJECTED
+    assert damaged.goods_to_book(order) == ()
+
+
+def test_return_stock_id_is_derived_from_the_request() -> None:
+    from services.orders.domain.intake import return_stock_id
+
+    assert return_stock_id("R-1") == "ret-R-1"

@@ -30,7 +30,11 @@ NOW = T0 + timedelta(days=4)
 
 def a_complaint(complaint_id: str = "C-1") -> Complaint:
     return open_complaint(
-        complaint_id, ComplaintKind.COMPLAINT, "parcel arrived open", now=NOW, actor=CLERK,
+        complaint_id,
+        ComplaintKind.COMPLAINT,
+        "parcel arrived open",
+        now=NOW,
+        actor=CLERK,
         order_id="O-1",
     )
 

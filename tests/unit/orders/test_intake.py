@@ -185,9 +185,7 @@ def test_same_payload_gives_the_same_fingerprint() -> None:
 
 def test_fingerprint_ignores_line_order_and_surrounding_whitespace() -> None:
     a = an_intake(lines=[("A", 1, 100), ("B", 2, 200)])
-    b = an_intake(
-        lines=[("B", 2, 200), ("A", 1, 100)], customer=a_customer(name=" 张三 ")
-    )
+    b = an_intake(lines=[("B", 2, 200), ("A", 1, 100)], customer=a_customer(name=" 张三 "))
     assert a.payload_fingerprint == b.payload_fingerprint
 
 

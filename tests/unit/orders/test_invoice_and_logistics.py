@@ -33,9 +33,7 @@ def invoice(
     tax_id: str = USCC,
     refunds: Sequence[Refund] = (),
 ) -> InvoiceRequest:
-    return request_invoice(
-        order, title=title, tax_id=tax_id, refunds=refunds, now=NOW, actor=CLERK
-    )
+    return request_invoice(order, title=title, tax_id=tax_id, refunds=refunds, now=NOW, actor=CLERK)
 
 
 # ------------------------------------------------------------------------------ invoices
@@ -126,7 +124,12 @@ def test_exception_on_a_named_parcel_must_be_one_of_the_orders_parcels() -> None
     order = shipped_order()
     with pytest.raises(FailedPrecondition) as err:
         open_logistics_exception(
-            "X-1", order, ExceptionKind.LOSS, "lost", now=NOW, actor=CLERK,
+            "X-1",
+            order,
+            ExceptionKind.LOSS,
+            "lost",
+            now=NOW,
+            actor=CLERK,
             tracking_number="SF0000000000",
         )
     assert err.value.reason == "UNKNOWN_TRACKING_NUMBER"

@@ -169,7 +169,7 @@ def test_cancel_of_a_cancelled_order_is_a_no_op_success() -> None:
 def test_reservation_answer_after_cancel_and_release_owes_a_release_again() -> None:
     order = placed_order()
     order.cancel("", LATER, CLERK)
-    order.record_released(LATER)
+    order.record_released(LATER + timedelta(minutes=1))
     assert order.record_reserved(LATER) is True
     assert order.status is OrderStatus.CANCELLED
     assert order.saga is SagaState.RELEASE_PENDING
@@ -182,15 +182,30 @@ def test_reservation_answer_after_cancel_before_release_changes_nothing() -> Non
     assert order.saga is SagaState.RELEASE_PENDING
 
 
+def test_release_while_a_reservation_may_still_land_stays_owed() -> None:
+    order = placed_order()
+    order.cancel("duplicate", LATER, CLERK, late_reserve_window=timedelta(seconds=30))
+    assert order.release_in_doubt_until == LATER + timedelta(seconds=30)
+    assert order.record_released(LATER + timedelta(seconds=29)) is False
+    assert order.saga is SagaState.RELEASE_PENDING
+    assert order.record_released(LATER + timedelta(seconds=30)) is True
+    assert order.saga is SagaState.RELEASED
+
+
+def test_release_of_a_confirmed_order_is_not_in_doubt() -> None:
+    order = confirmed_order()
+    order.cancel("changed mind", LATER, CLERK)
+    assert order.release_in_doubt_until is None
+    assert order.record_released(LATER) is True
+
+
 def test_short_stock_answer_after_cancel_changes_nothing() -> None:
     order = placed_order()
     order.cancel("", LATER, CLERK)
     assert order.record_backordered(LATER) is False
 
 
-@pytest.mark.parametrize(
-    "build", [confirmed_order, weighed_order], ids=["confirmed", "weighed"]
-)
+@pytest.mark.parametrize("build", [confirmed_order, weighed_order], ids=["confirmed", "weighed"])
 def test_cancel_is_allowed_before_shipping(build: object) -> None:
     order = build()  # type: ignore[operator]
     assert order.cancel("", LATER, CLERK) is True

@@ -48,10 +48,19 @@ EVENTS: dict[str, Event] = {
     "pack": lambda o, v, now: o.pack(now, "E1"),  # type: ignore[arg-type]
     "weigh": lambda o, v, now: o.weigh([500, 0, 900, 60_000][v], now, "E1"),  # type: ignore[arg-type]
     "ship": lambda o, v, now: o.ship(
-        "SF", TRACKINGS[v % 3], now=now, actor="E1", weight_grams=700  # type: ignore[arg-type]
+        "SF",
+        TRACKINGS[v % 3],
+        now=now,
+        actor="E1",
+        weight_grams=700,  # type: ignore[arg-type]
     ),
     "ship_parcel": lambda o, v, now: o.ship_parcel(
-        {1 + v % 2: 1 + v // 2}, "SF", TRACKINGS[v % 3], now=now, actor="E1", weight_grams=300  # type: ignore[arg-type]
+        {1 + v % 2: 1 + v // 2},
+        "SF",
+        TRACKINGS[v % 3],
+        now=now,
+        actor="E1",
+        weight_grams=300,  # type: ignore[arg-type]
     ),
     "deliver": lambda o, v, now: o.confirm_delivery(now, "E1"),  # type: ignore[arg-type]
     "cancel": lambda o, v, now: o.cancel("test", now, "E1"),  # type: ignore[arg-type]

@@ -140,3 +140,29 @@ def test_a_page_token_is_tied_to_its_filters() -> None:
     with pytest.raises(InvalidArgument) as err:
         parse_order_query(channel="TMALL", page_token=token)
     assert "other filters" in err.value.message
+
+
+def test_customer_and_handler_filters_are_parsed_and_stripped() -> None:
+    query = parse_order_query(customer="  张  ", handled_by="E1001")
+    assert (query.customer, query.handled_by) == ("张", "E1001")
+
+
+def test_blank_customer_filter_means_no_filter() -> None:
+    assert parse_order_query(customer="   ").customer is None
+
+
+def test_bad_customer_and_handler_filters_are_reported() -> None:
+    with pytest.raises(InvalidArgument) as err:
+        parse_order_query(customer="x" * 201, handled_by="E 1001")
+    assert fields_of(err.value) == {"customer", "handled_by"}
+
+
+def test_a_token_is_tied_to_the_customer_and_handler_filters() -> None:
+    first = parse_order_query(customer="Li", handled_by="E1001")
+    token = encode_page_token(first, PageCursor(T, "O-9"))
+    assert parse_order_query(customer="Li", handled_by="E1001", page_token=token).cursor == (
+        PageCursor(T, "O-9")
+    )
+    with pytest.raises(InvalidArgument) as err:
+        parse_order_query(customer="Wang", handled_by="E1001", page_token=token)
+    assert fields_of(err.value) == {"page_token"}

@@ -76,8 +76,14 @@ def test_unit_price_times_units_gives_the_refund_for_returned_units() -> None:
 
 def test_an_unpaid_order_has_nothing_to_refund() -> None:
     order = confirmed_order(paid=False)
-    order.ship("SF", TRACKING, now=NOW, actor=CLERK, weight_grams=1,
-               policy=ShippingPolicy(require_paid=False))
+    order.ship(
+        "SF",
+        TRACKING,
+        now=NOW,
+        actor=CLERK,
+        weight_grams=1,
+        policy=ShippingPolicy(require_paid=False),
+    )
     assert refundable_by_line(order, [])[1] == Money("CNY", 0)
     with pytest.raises(FailedPrecondition) as err:
         refund(order, {1: 1})
@@ -97,8 +103,13 @@ def test_malformed_refund_amounts_are_invalid_argument(amounts: dict[int, Money]
 def test_a_refund_needs_a_reason() -> None:
     with pytest.raises(InvalidArgument):
         build_refund(
-            delivered_order(), {1: Money("CNY", 1)}, [], refund_id="RF-1", reason="",
-            now=NOW, actor=CLERK,
+            delivered_order(),
+            {1: Money("CNY", 1)},
+            [],
+            refund_id="RF-1",
+            reason="",
+            now=NOW,
+            actor=CLERK,
         )
 
 
@@ -134,8 +145,13 @@ def test_refunds_never_exceed_payment_and_claims_never_exceed_shipments(
             if what == "compensate":
                 refunds.append(
                     build_refund(
-                        order, {line: Money("CNY", amount)}, refunds, refund_id=f"C-{n}",
-                        reason="late", now=NOW, actor=CLERK,
+                        order,
+                        {line: Money("CNY", amount)},
+                        refunds,
+                        refund_id=f"C-{n}",
+                        reason="late",
+                        now=NOW,
+                        actor=CLERK,
                     )
                 )
                 continue
@@ -145,8 +161,14 @@ def test_refunds_never_exceed_payment_and_claims_never_exceed_shipments(
                 "exchange": AfterSalesKind.EXCHANGE,
             }[what]
             request = open_after_sales(
-                f"R-{n}", order, kind=kind, reason=ReturnReason.QUALITY_PROBLEM,
-                quantities={line: units}, other_requests=requests, now=NOW, actor="E1",
+                f"R-{n}",
+                order,
+                kind=kind,
+                reason=ReturnReason.QUALITY_PROBLEM,
+                quantities={line: units},
+                other_requests=requests,
+                now=NOW,
+                actor="E1",
             )
             requests.append(request)
             if kind is not AfterSalesKind.REFUND_ONLY:

@@ -81,9 +81,7 @@ def test_orders_with_a_message_or_note_go_to_a_person(
 
 
 def test_unpaid_order_with_a_message_fails_rather_than_waiting_for_a_person() -> None:
-    [decision] = decide_review_batch(
-        [confirmed_order(paid=False, buyer_message="hi")]
-    ).decisions
+    [decision] = decide_review_batch([confirmed_order(paid=False, buyer_message="hi")]).decisions
     assert decision.outcome is ReviewOutcome.FAILED
 
 

@@ -174,7 +174,9 @@ def test_each_apply_stage_holds_what_it_needs(target: str) -> None:
 
 def test_readme_walks_the_stages_in_order() -> None:
     readme = README.read_text()
-    positions = [readme.find(f"-l app.kubernetes.io/component={s}") for s in STAGES]
+    positions = [
+        readme.find(f"kubectl apply -k $O -l app.kubernetes.io/component={s}\n") for s in STAGES
+    ]
     assert -1 not in positions, dict(zip(STAGES, positions, strict=True))
     assert positions == sorted(positions)
 

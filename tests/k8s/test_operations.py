@@ -165,6 +165,19 @@ def test_each_apply_stage_holds_what_it_needs(target: str) -> None:
         name = deployment["metadata"]["name"]
         for kind in ("ServiceAccount", "Service", "NetworkPolicy", "PodDisruptionBudget"):
             assert component(named(objs, kind, name)) == component(deployment)
+        configmaps = [
+            v["configMap"]["name"]
+            for v in pod_spec(deployment).get("volumes", [])
+            if "configMap" in v
+        ]
+        configmaps += [
+            s["configMapRef"]["name"]
+            for c in containers(deployment)
+            for s in c.get("envFrom", [])
+            if "configMapRef" in s
+        ]
+        for configmap in configmaps:
+            assert component(named(objs, "ConfigMap", configmap)) == component(deployment)
     assert [o["kind"] for o in stage["namespace"]] == ["Namespace"]
     databases = {o["kind"] for o in stage["database"]}
     assert databases == ({"Cluster", "NetworkPolicy"} if target in WITH_DATABASES else set()) | (

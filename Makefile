@@ -33,9 +33,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP) $(GEN_STAMP)
 
 # Generated modules live in gen/ (git-ignored); a .pth file puts them on the venv's path.
-$(GEN_STAMP): $(STAMP) $(PROTOS) tools/protogen.py
+$(GEN_STAMP): $(STAMP) $(PROTOS) tools/protogen.py $(wildcard gateway/*.py)
 	$(PY) -m tools.protogen --out $(GEN)
 	@echo "$(CURDIR)/$(GEN)/python" > "$(SITE)/storeops-gen.pth"
+	@# The Kubernetes gateway config is committed (a test checks it): keep it in step with the protos.
+	$(PY) -m gateway render --target kubernetes --namespace storeops --out deploy/k8s/base/gateway/envoy.yaml
 	@touch $@
 
 protos: $(GEN_STAMP)

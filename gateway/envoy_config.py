@@ -15,6 +15,7 @@ from gateway.catalog import SLOW_METHOD_PREFIXES, Method, Service
 from gateway.topology import Topology
 
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
+SUBJECT_HEADER = "x-storeops-subject"
 JWT_PROVIDER = "storeops"
 # HTTP status of a local reply → google.rpc.Code, so REST clients always get a JSON Status.
 LOCAL_REPLY_CODES = {400: 3, 401: 16, 403: 7, 404: 5, 413: 8, 429: 8, 503: 14, 504: 4}
@@ -31,6 +32,9 @@ class GatewayOptions:
     # Per Envoy instance: a burst of `rate_limit_burst`, refilled at `rate_limit_per_second`.
     rate_limit_burst: int = 20_000
     rate_limit_per_second: int = 10_000
+    # Per caller (the token's subject), so one flooding client cannot starve the others.
+    client_rate_limit_burst: int = 10_000
+    client_rate_limit_per_second: int = 5_000
     upstream_max_concurrent_streams: int = 100
     access_log: bool = True
 
@@ -103,6 +107,8 @@ def _jwt_filter(
                     "issuer": options.jwt_issuer,
                     "audiences": [options.jwt_audience],
                     "forward": True,  # services verify the token again
+                    # The verified subject keys the per-client rate limit.
+                    "claim_to_headers": [{"header_name": SUBJECT_HEADER, "claim_name": "sub"}],
                     "clock_skew_seconds": 30,
                     # The key set comes from people's GetJwks through this very listener (REST),
                     # so key rotation needs no restart anywhere.
@@ -153,7 +159,20 @@ def _transcoder(
     }
 
 
+def _strip_subject_header() -> dict[str, Any]:
+    """Clients must not choose their own rate-limit key: only jwt_authn sets the header."""
+    return {
+        "name": "envoy.filters.http.header_mutation",
+        "typed_config": _typed(
+            "envoy.extensions.filters.http.header_mutation.v3.HeaderMutation",
+            mutations={"request_mutations": [{"remove": SUBJECT_HEADER}]},
+        ),
+    }
+
+
 def _rate_limit(options: GatewayOptions) -> dict[str, Any]:
+    """A global bucket per Envoy instance plus one bucket per token subject (created on demand),
+    answered with 429 / RESOURCE_EXHAUSTED beyond it."""
     percent = {"default_value": {"numerator": 100, "denominator": "HUNDRED"}}
     return {
         "name": "envoy.filters.http.local_ratelimit",
@@ -167,6 +186,29 @@ def _rate_limit(options: GatewayOptions) -> dict[str, Any]:
             },
             filter_enabled={**percent, "runtime_key": "gateway_rate_limit_enabled"},
             filter_enforced={**percent, "runtime_key": "gateway_rate_limit_enforced"},
+            rate_limits=[
+                {
+                    "actions": [
+                        {
+                            "request_headers": {
+                                "header_name": SUBJECT_HEADER,
+                                "descriptor_key": "subject",
+                            }
+                        }
+                    ]
+                }
+            ],
+            descriptors=[
+                {
+                    "entries": [{"key": "subject"}],
+                    "token_bucket": {
+                        "max_tokens": options.client_rate_limit_burst,
+                        "tokens_per_fill": options.client_rate_limit_per_second,
+                        "fill_interval": "1s",
+                    },
+                }
+            ],
+            max_dynamic_descriptors=10_000,
         ),
     }
 
@@ -342,9 +384,10 @@ def build_config(
             "virtual_hosts": [{"name": "storeops", "domains": ["*"], "routes": routes}],
         },
         http_filters=[
-            _rate_limit(options),
+            _strip_subject_header(),
             _transcoder(services, topology, options),
             _jwt_filter(services, topology, options),
+            _rate_limit(options),
             {
                 "name": "envoy.filters.http.router",
                 "typed_config": _typed("envoy.extensions.filters.http.router.v3.Router"),

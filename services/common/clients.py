@@ -16,6 +16,8 @@ from services.common.config import Settings
 from services.common.context import remaining_seconds, request_id_var
 
 CHANNEL_OPTIONS = [
+    # Peers are headless Services in Kubernetes: spread calls over every pod's address.
+    ("grpc.lb_policy_name", "round_robin"),
     ("grpc.keepalive_time_ms", 30_000),
     ("grpc.keepalive_timeout_ms", 10_000),
     ("grpc.max_receive_message_length", 16 * 1024 * 1024),

@@ -65,20 +65,29 @@ class Env:
         raise SettingsError(f"{self.names(name)[0]}: {raw!r} is not a boolean")
 
 
+def normalize_database_url(url: str) -> str:
+    """Accept plain libpq URLs (`postgresql://`, `postgres://`, as operators hand them out) and
+    use the psycopg 3 driver for them."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def database_url_for(service: str, environ: Mapping[str, str] | None = None) -> str:
     """The service's own database: `STOREOPS_<SVC>_DATABASE_URL`, else `STOREOPS_DATABASE_URL`
     with `_<service>` appended to its database name (one server, four databases)."""
     environ = os.environ if environ is None else environ
     own = environ.get(f"STOREOPS_{service.upper()}_DATABASE_URL")
     if own:
-        return own
+        return normalize_database_url(own)
     shared = environ.get("STOREOPS_DATABASE_URL")
     if not shared:
         raise SettingsError(
             f"no database configured for {service}: set STOREOPS_{service.upper()}_DATABASE_URL "
             "or STOREOPS_DATABASE_URL (or start everything with `make run`)"
         )
-    return with_database_suffix(shared, service)
+    return with_database_suffix(normalize_database_url(shared), service)
 
 
 def with_database_suffix(url: str, service: str) -> str:

@@ -224,3 +224,29 @@ def test_sigterm_finishes_in_flight_calls_and_exits_zero(
         assert process.returncode == 0
     finally:
         system.local.restart_service("performance")
+
+
+def test_per_client_rate_limit_refuses_a_flooding_client_only(system: RunningSystem) -> None:
+    from dataclasses import replace
+
+    original = system.local.gateway_options
+    system.local.gateway_options = replace(original, client_rate_limit_burst=5, client_rate_limit_per_second=1)
+    system.local.stop_process("gateway")
+    system.local.start_gateway()
+    try:
+        flooder = system.tokens.token(subject="E7001")
+        other = system.tokens.token(subject="E7002")
+        statuses = [system.rest("GET", "/v1/orders/events", token=flooder).status for _ in range(12)]
+        assert statuses.count(200) <= 6
+        limited = system.rest("GET", "/v1/orders/events", token=flooder)
+        assert limited.status == 429
+        assert limited.body["code"] == 8
+        assert system.rest("GET", "/v1/orders/events", token=other).status == 200
+        spoofed = system.rest(
+            "GET", "/v1/orders/events", token=other, headers={"x-storeops-subject": "E7001"}
+        )
+        assert spoofed.status == 200  # the key comes from the verified token, not the client
+    finally:
+        system.local.gateway_options = original
+        system.local.stop_process("gateway")
+        system.local.start_gateway()

@@ -52,3 +52,12 @@ def test_malformed_integer_is_refused_with_the_variable_name() -> None:
 def test_unknown_service_is_refused() -> None:
     with pytest.raises(SettingsError):
         load_settings("billing", {"STOREOPS_DATABASE_URL": "postgresql+psycopg://u@h/s"})
+
+
+def test_plain_libpq_urls_get_the_psycopg_driver() -> None:
+    assert database_url_for("orders", {"STOREOPS_ORDERS_DATABASE_URL": "postgresql://u:p@h:5432/o"}) == (
+        "postgresql+psycopg://u:p@h:5432/o"
+    )
+    assert database_url_for("orders", {"STOREOPS_DATABASE_URL": "postgres://u@h/s"}) == (
+        "postgresql+psycopg://u@h/s_orders"
+    )

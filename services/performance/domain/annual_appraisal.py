@@ -43,27 +43,37 @@ def annual_appraisal(
 ) -> AnnualAppraisal:
     """Aggregate `employee_code`'s closed monthly appraisals of `year`."""
     if today < date(year + 1, 1, 1):
-        raise FailedPrecondition(f"the {year} annual appraisal runs from January {year + 1}",
-                                 reason="ANNUAL_APPRAISAL_TOO_EARLY")
+        raise FailedPrecondition(
+            f"the {year} annual appraisal runs from January {year + 1}",
+            reason="ANNUAL_APPRAISAL_TOO_EARLY",
+        )
     scores: dict[YearMonth, Decimal] = {}
     for index, appraisal in enumerate(monthly):
         if appraisal.employee_code != employee_code:
-            raise invalid(f"monthly[{index}].employee_code",
-                          f"belongs to {appraisal.employee_code}, not {employee_code}",
-                          "APPRAISAL_OTHER_EMPLOYEE")
+            raise invalid(
+                f"monthly[{index}].employee_code",
+                f"belongs to {appraisal.employee_code}, not {employee_code}",
+                "APPRAISAL_OTHER_EMPLOYEE",
+            )
         if appraisal.month.year != year:
             continue
         if appraisal.state is AppraisalState.CLOSED and appraisal.total_score is not None:
             scores[appraisal.month] = appraisal.total_score
     if len(scores) < min_months:
-        raise FailedPrecondition(f"{employee_code} has {len(scores)} closed monthly appraisals "
-                                 f"in {year}; at least {min_months} needed",
-                                 reason="NOT_ENOUGH_MONTHLY_APPRAISALS")
+        raise FailedPrecondition(
+            f"{employee_code} has {len(scores)} closed monthly appraisals "
+            f"in {year}; at least {min_months} needed",
+            reason="NOT_ENOUGH_MONTHLY_APPRAISALS",
+        )
     average = quantize_half_up(
-        sum((Fraction(s) for s in scores.values()), Fraction(0)) / len(scores), SCORE_PLACES)
+        sum((Fraction(s) for s in scores.values()), Fraction(0)) / len(scores), SCORE_PLACES
+    )
     months = [YearMonth(year, m) for m in range(1, 13)]
     return AnnualAppraisal(
-        employee_code=employee_code, year=year, score=average, grade=grade_for_score(average),
+        employee_code=employee_code,
+        year=year,
+        score=average,
+        grade=grade_for_score(average),
         months_counted=tuple(m for m in months if m in scores),
         months_missing=tuple(m for m in months if m not in scores),
     )

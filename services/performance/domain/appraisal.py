@@ -56,20 +56,32 @@ class AppraisalWeights:
         for name, weight in parts.items():
             to_fraction(weight, f"weights.{name}")
             if not 0 <= weight <= 1:
-                raise invalid(f"weights.{name}", f"must be between 0 and 1, got {weight}",
-                              "APPRAISAL_WEIGHT_OUT_OF_RANGE")
+                raise invalid(
+                    f"weights.{name}",
+                    f"must be between 0 and 1, got {weight}",
+                    "APPRAISAL_WEIGHT_OUT_OF_RANGE",
+                )
         weight_sum = sum(parts.values(), Decimal(0))
         if weight_sum != 1:
-            raise invalid("weights", f"must sum to exactly 100%, got {weight_sum * 100}%",
-                          "APPRAISAL_WEIGHTS_NOT_100_PERCENT")
+            raise invalid(
+                "weights",
+                f"must sum to exactly 100%, got {weight_sum * 100}%",
+                "APPRAISAL_WEIGHTS_NOT_100_PERCENT",
+            )
 
     def as_dict(self) -> dict[str, Decimal]:
-        return {"self_assessment": self.self_assessment, "supervisor": self.supervisor,
-                "peers": self.peers, "kpis": self.kpis}
+        return {
+            "self_assessment": self.self_assessment,
+            "supervisor": self.supervisor,
+            "peers": self.peers,
+            "kpis": self.kpis,
+        }
 
 
 DEFAULT_APPRAISAL_WEIGHTS = AppraisalWeights(
-    self_assessment=Decimal("0.10"), supervisor=Decimal("0.40"), peers=Decimal("0.20"),
+    self_assessment=Decimal("0.10"),
+    supervisor=Decimal("0.40"),
+    peers=Decimal("0.20"),
     kpis=Decimal("0.30"),
 )
 
@@ -89,8 +101,11 @@ class AppraisalCalendar:
 
     def __post_init__(self) -> None:
         if not 1 <= self.open_day <= self.close_day <= 28:
-            raise invalid("calendar", "need 1 <= open_day <= close_day <= 28, got "
-                          f"{self.open_day}..{self.close_day}", "INVALID_APPRAISAL_CALENDAR")
+            raise invalid(
+                "calendar",
+                f"need 1 <= open_day <= close_day <= 28, got {self.open_day}..{self.close_day}",
+                "INVALID_APPRAISAL_CALENDAR",
+            )
 
     def opens_on(self, month: YearMonth) -> date:
         return month.next().day(self.open_day)
@@ -132,18 +147,25 @@ class MonthlyAppraisal:
 
     def _editable(self, today: date, opens_on: date) -> None:
         if self.state is AppraisalState.CLOSED:
-            raise FailedPrecondition(f"the {self.month} appraisal of {self.employee_code} is "
-                                     "closed; it cannot change", reason="APPRAISAL_CLOSED")
+            raise FailedPrecondition(
+                f"the {self.month} appraisal of {self.employee_code} is closed; it cannot change",
+                reason="APPRAISAL_CLOSED",
+            )
         if self.state is AppraisalState.SUBMITTED:
-            raise FailedPrecondition("the appraisal is submitted; reopen it to change scores",
-                                     reason="APPRAISAL_SUBMITTED")
+            raise FailedPrecondition(
+                "the appraisal is submitted; reopen it to change scores",
+                reason="APPRAISAL_SUBMITTED",
+            )
         if today < opens_on:
-            raise FailedPrecondition(f"the {self.month} appraisal opens on {opens_on}",
-                                     reason="APPRAISAL_NOT_OPEN_YET")
+            raise FailedPrecondition(
+                f"the {self.month} appraisal opens on {opens_on}", reason="APPRAISAL_NOT_OPEN_YET"
+            )
         closes_on = self.calendar.closes_on(self.month)
         if today > closes_on:
-            raise FailedPrecondition(f"the {self.month} appraisal window closed on {closes_on}",
-                                     reason="APPRAISAL_WINDOW_CLOSED")
+            raise FailedPrecondition(
+                f"the {self.month} appraisal window closed on {closes_on}",
+                reason="APPRAISAL_WINDOW_CLOSED",
+            )
 
     def record_self_assessment(self, score: Decimal, comment: str, today: date) -> None:
         self._editable(today, self.calendar.self_assessment_opens_on(self.month))
@@ -154,9 +176,11 @@ class MonthlyAppraisal:
         self, reviewer_code: str, score: Decimal, comments: str, today: date
     ) -> None:
         if reviewer_code != self.supervisor_code:
-            raise PermissionDenied(f"only {self.employee_code}'s supervisor "
-                                   f"({self.supervisor_code}) gives the supervisor score",
-                                   reason="NOT_THE_SUPERVISOR")
+            raise PermissionDenied(
+                f"only {self.employee_code}'s supervisor "
+                f"({self.supervisor_code}) gives the supervisor score",
+                reason="NOT_THE_SUPERVISOR",
+            )
         self._editable(today, self.calendar.opens_on(self.month))
         self.supervisor_score = validate_score(score, "supervisor_score")
         self.supervisor_comments = comments
@@ -164,11 +188,13 @@ class MonthlyAppraisal:
     def record_peer_score(self, peer: PeerScore, today: date) -> None:
         """A peer from another department scores; a second score by the same peer replaces it."""
         if peer.reviewer_code == self.employee_code:
-            raise invalid("reviewer_code", "an employee cannot be their own peer",
-                          "PEER_IS_SELF")
+            raise invalid("reviewer_code", "an employee cannot be their own peer", "PEER_IS_SELF")
         if peer.reviewer_department == self.department:
-            raise invalid("reviewer_department", "peer scores come from other departments",
-                          "PEER_SAME_DEPARTMENT")
+            raise invalid(
+                "reviewer_department",
+                "peer scores come from other departments",
+                "PEER_SAME_DEPARTMENT",
+            )
         self._editable(today, self.calendar.opens_on(self.month))
         validate_score(peer.score, "peer.score")
         self.peer_scores[peer.reviewer_code] = peer
@@ -200,24 +226,35 @@ class MonthlyAppraisal:
 
     def submit(self, today: date) -> None:
         self._editable(today, self.calendar.opens_on(self.month))
-        missing = [name for name, value in (("supervisor_score", self.supervisor_score),
-                                            ("kpi_score", self.kpi_score)) if value is None]
+        missing = [
+            name
+            for name, value in (
+                ("supervisor_score", self.supervisor_score),
+                ("kpi_score", self.kpi_score),
+            )
+            if value is None
+        ]
         if missing:
-            raise FailedPrecondition(f"record {', '.join(missing)} before submitting",
-                                     reason="APPRAISAL_INCOMPLETE")
+            raise FailedPrecondition(
+                f"record {', '.join(missing)} before submitting", reason="APPRAISAL_INCOMPLETE"
+            )
         self.state = AppraisalState.SUBMITTED
 
     def reopen(self) -> None:
         if self.state is not AppraisalState.SUBMITTED:
-            raise FailedPrecondition(f"only a submitted appraisal can be reopened; it is "
-                                     f"{self.state.value}", reason="APPRAISAL_NOT_SUBMITTED")
+            raise FailedPrecondition(
+                f"only a submitted appraisal can be reopened; it is {self.state.value}",
+                reason="APPRAISAL_NOT_SUBMITTED",
+            )
         self.state = AppraisalState.OPEN
 
     def close(self, today: date) -> None:
         """Freeze the total and grade."""
         if self.state is not AppraisalState.SUBMITTED:
-            raise FailedPrecondition(f"submit the appraisal before closing; it is "
-                                     f"{self.state.value}", reason="APPRAISAL_NOT_SUBMITTED")
+            raise FailedPrecondition(
+                f"submit the appraisal before closing; it is {self.state.value}",
+                reason="APPRAISAL_NOT_SUBMITTED",
+            )
         total = self.computed_total()
         if total is None:  # pragma: no cover - submit() requires the supervisor score
             raise FailedPrecondition("no score to close with", reason="APPRAISAL_INCOMPLETE")

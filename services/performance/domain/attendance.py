@@ -116,14 +116,18 @@ class AttendanceDeduction:
         items = [c for c in self.charged if c.day_wages > 0]
         if not items:
             return None
-        detail = "; ".join(f"{c.fact.day} {c.charge.value} {c.day_wages} × {self.day_wage}"
-                           for c in items)
+        detail = "; ".join(
+            f"{c.fact.day} {c.charge.value} {c.day_wages} × {self.day_wage}" for c in items
+        )
         return Explained(
-            amount=-self.wage_deduction, rule=f"{_RULE} 2-3: 扣除当天工资",
+            amount=-self.wage_deduction,
+            rule=f"{_RULE} 2-3: 扣除当天工资",
             explanation=f"day wage {self.day_wage}: {detail} = {self.wage_deduction}",
-            inputs={"day_wage_minor": str(self.day_wage.minor),
-                    "day_wages": str(sum((c.day_wages for c in items), Decimal(0))),
-                    "incidents": ",".join(f"{c.fact.day}:{c.charge.value}" for c in items)},
+            inputs={
+                "day_wage_minor": str(self.day_wage.minor),
+                "day_wages": str(sum((c.day_wages for c in items), Decimal(0))),
+                "incidents": ",".join(f"{c.fact.day}:{c.charge.value}" for c in items),
+            },
         )
 
     def bonus_line(self) -> Explained | None:
@@ -132,18 +136,24 @@ class AttendanceDeduction:
         free = sum(1 for c in self.charged if c.charge is Charge.FREE_MINOR_LATENESS)
         if not items:
             return None
-        detail = "; ".join(f"{c.fact.day} {c.charge.value} {c.bonus_share * 100:.0f}%"
-                           for c in items)
+        detail = "; ".join(
+            f"{c.fact.day} {c.charge.value} {c.bonus_share * 100:.0f}%" for c in items
+        )
         capped = " (capped at 100%)" if self.bonus_share_applied != self.bonus_share_claimed else ""
         return Explained(
-            amount=-self.bonus_deduction, rule=f"{_RULE} 2-3: 扣除当月绩效奖金",
-            explanation=(f"{free} minor lateness free; {detail}; "
-                         f"{self.bonus_share_applied * 100:.0f}%{capped} of bonus {self.bonus} "
-                         f"= {self.bonus_deduction}"),
-            inputs={"bonus_minor": str(self.bonus.minor),
-                    "share_claimed": str(self.bonus_share_claimed),
-                    "share_applied": str(self.bonus_share_applied),
-                    "free_minor_lateness": str(free)},
+            amount=-self.bonus_deduction,
+            rule=f"{_RULE} 2-3: 扣除当月绩效奖金",
+            explanation=(
+                f"{free} minor lateness free; {detail}; "
+                f"{self.bonus_share_applied * 100:.0f}%{capped} of bonus {self.bonus} "
+                f"= {self.bonus_deduction}"
+            ),
+            inputs={
+                "bonus_minor": str(self.bonus.minor),
+                "share_claimed": str(self.bonus_share_claimed),
+                "share_applied": str(self.bonus_share_applied),
+                "free_minor_lateness": str(free),
+            },
         )
 
 
@@ -178,19 +188,26 @@ def _validate(facts: list[AttendanceFact], month: YearMonth) -> None:
     per_day: dict[date, int] = {}
     for index, fact in enumerate(facts):
         if not month.contains(fact.day):
-            raise invalid(f"facts[{index}].day", f"{fact.day} is not in {month}",
-                          "ATTENDANCE_OUTSIDE_MONTH")
+            raise invalid(
+                f"facts[{index}].day", f"{fact.day} is not in {month}", "ATTENDANCE_OUTSIDE_MONTH"
+            )
         lateness = fact.kind in (AttendanceKind.LATE, AttendanceKind.EARLY_LEAVE)
         if lateness and fact.minutes <= 0:
-            raise invalid(f"facts[{index}].minutes", f"must be > 0 for {fact.kind.value}",
-                          "ATTENDANCE_MINUTES_MISSING")
+            raise invalid(
+                f"facts[{index}].minutes",
+                f"must be > 0 for {fact.kind.value}",
+                "ATTENDANCE_MINUTES_MISSING",
+            )
         per_day[fact.day] = per_day.get(fact.day, 0) + 1
         if not lateness:
             absences[fact.day] = absences.get(fact.day, 0) + 1
     for day, count in absences.items():
         if per_day[day] > 1 or count > 1:
-            raise invalid("facts", f"{day} has an absence and another incident; send one fact "
-                          "for that day", "ATTENDANCE_CONFLICT")
+            raise invalid(
+                "facts",
+                f"{day} has an absence and another incident; send one fact for that day",
+                "ATTENDANCE_CONFLICT",
+            )
 
 
 def _is_working_day(day: date, working_days: Collection[date] | None) -> bool:
@@ -225,26 +242,39 @@ def attendance_deduction(
     fact_list = list(facts)
     _validate(fact_list, month)
     wage = day_wage(base_salary, settings)
-    charged = tuple(ChargedFact(fact, charge, *settings.terms(charge))
-                    for fact, charge in _classify(fact_list, settings))
+    charged = tuple(
+        ChargedFact(fact, charge, *settings.terms(charge))
+        for fact, charge in _classify(fact_list, settings)
+    )
     wage_minor = sum(round_half_up(c.day_wages * wage.minor) for c in charged)
     if settings.cap_wage_deduction_at_base_salary:
         wage_minor = min(wage_minor, max(base_salary.minor, 0))
     claimed = sum((c.bonus_share for c in charged), Decimal(0))
     applied = min(claimed, Decimal(1))
-    bonus_base = performance_bonus if performance_bonus.minor > 0 else Money.zero(
-        performance_bonus.currency)
+    bonus_base = (
+        performance_bonus if performance_bonus.minor > 0 else Money.zero(performance_bonus.currency)
+    )
     full_days = [c.fact.day for c in charged if c.charge is Charge.FULL_DAY_ABSENCE]
-    absence_days = sum((Decimal(1) if c.charge is Charge.FULL_DAY_ABSENCE else Decimal("0.5")
-                        for c in charged if c.charge in (Charge.FULL_DAY_ABSENCE,
-                                                         Charge.HALF_DAY_ABSENCE,
-                                                         Charge.LONG_LATENESS)), Decimal(0))
-    grounds = (_longest_absence_run(full_days, working_days)
-               > settings.consecutive_absence_days_limit
-               or absence_days > settings.cumulative_absence_days_limit)
+    absence_days = sum(
+        (
+            Decimal(1) if c.charge is Charge.FULL_DAY_ABSENCE else Decimal("0.5")
+            for c in charged
+            if c.charge in (Charge.FULL_DAY_ABSENCE, Charge.HALF_DAY_ABSENCE, Charge.LONG_LATENESS)
+        ),
+        Decimal(0),
+    )
+    grounds = (
+        _longest_absence_run(full_days, working_days) > settings.consecutive_absence_days_limit
+        or absence_days > settings.cumulative_absence_days_limit
+    )
     return AttendanceDeduction(
-        month=month, day_wage=wage, charged=charged,
+        month=month,
+        day_wage=wage,
+        charged=charged,
         wage_deduction=Money(wage_minor, base_salary.currency),
-        bonus=bonus_base, bonus_share_claimed=claimed, bonus_share_applied=applied,
-        bonus_deduction=bonus_base.times(applied), termination_grounds=grounds,
+        bonus=bonus_base,
+        bonus_share_claimed=claimed,
+        bonus_share_applied=applied,
+        bonus_deduction=bonus_base.times(applied),
+        termination_grounds=grounds,
     )

@@ -50,13 +50,17 @@ class GroupCommission:
 
     def explain(self) -> Explained:
         if self.tier is None:
-            sentence = (f"{self.group.value} {self.month}: no target set, so no commission "
-                        f"(flag {CompletionFlag.TARGET_MISSING.value})")
+            sentence = (
+                f"{self.group.value} {self.month}: no target set, so no commission "
+                f"(flag {CompletionFlag.TARGET_MISSING.value})"
+            )
         else:
-            sentence = (f"{self.group.value} {self.month}: completion {self.completion.percent(4)} "
-                        f"falls in {self.tier.describe()} (table v{self.table_version}); "
-                        f"{self.base} × {self.rate} = {self.amount} "
-                        "(ROUND_HALF_UP to the minor unit)")
+            sentence = (
+                f"{self.group.value} {self.month}: completion {self.completion.percent(4)} "
+                f"falls in {self.tier.describe()} (table v{self.table_version}); "
+                f"{self.base} × {self.rate} = {self.amount} "
+                "(ROUND_HALF_UP to the minor unit)"
+            )
         return Explained(
             amount=self.amount,
             rule=self.tier.source if self.tier is not None else "seed 003 篇1 (三): no target",
@@ -84,16 +88,21 @@ def group_commission(
 ) -> GroupCommission:
     """Commission = base × rate(group, completion), ROUND_HALF_UP to the minor unit."""
     if base.minor < 0:
-        raise invalid("base", f"must be >= 0 (returns never make it negative), got {base}",
-                      "NEGATIVE_COMMISSION_BASE")
+        raise invalid(
+            "base",
+            f"must be >= 0 (returns never make it negative), got {base}",
+            "NEGATIVE_COMMISSION_BASE",
+        )
     if completion.exact is None:
-        return GroupCommission(group, month, base, completion, None, None, Decimal(0),
-                               Money.zero(base.currency))
+        return GroupCommission(
+            group, month, base, completion, None, None, Decimal(0), Money.zero(base.currency)
+        )
     table = catalog.table_on(group, rate_date or month.first_day())
     tier = table.tier_for(completion.exact)
     rate = tier.rate_at(completion.exact)
-    return GroupCommission(group, month, base, completion, table.version, tier, rate,
-                           base.times(rate))
+    return GroupCommission(
+        group, month, base, completion, table.version, tier, rate, base.times(rate)
+    )
 
 
 def share_commission(
@@ -109,8 +118,9 @@ def share_commission(
     if group_total.minor < 0:
         raise invalid("group_total", f"must be >= 0, got {group_total}", "NEGATIVE_COMMISSION")
     if not members:
-        raise invalid("members", "a group needs at least one member to share commission",
-                      "NO_GROUP_MEMBERS")
+        raise invalid(
+            "members", "a group needs at least one member to share commission", "NO_GROUP_MEMBERS"
+        )
     if len(set(members)) != len(members):
         raise invalid("members", "employee codes must be unique", "DUPLICATE_GROUP_MEMBER")
     quotas = _quotas(group_total.minor, members, weights)
@@ -131,17 +141,24 @@ def _quotas(
     if set(weights) != set(members):
         missing = sorted(set(members) - set(weights))
         extra = sorted(set(weights) - set(members))
-        raise invalid("weights", f"must name exactly the members; missing {missing}, extra {extra}",
-                      "SHARE_WEIGHTS_MISMATCH")
+        raise invalid(
+            "weights",
+            f"must name exactly the members; missing {missing}, extra {extra}",
+            "SHARE_WEIGHTS_MISMATCH",
+        )
     exact = {code: to_fraction(weights[code], f"weights[{code}]") for code in members}
     for code, weight in exact.items():
         if weight < 0:
-            raise invalid(f"weights[{code}]", f"must be >= 0, got {weights[code]}",
-                          "NEGATIVE_SHARE_WEIGHT")
+            raise invalid(
+                f"weights[{code}]", f"must be >= 0, got {weights[code]}", "NEGATIVE_SHARE_WEIGHT"
+            )
     weight_sum = sum(exact.values(), Fraction(0))
     if weight_sum != 1:
-        raise invalid("weights", f"must sum to exactly 100%, got {float(weight_sum * 100):g}%",
-                      "SHARE_WEIGHTS_NOT_100_PERCENT")
+        raise invalid(
+            "weights",
+            f"must sum to exactly 100%, got {float(weight_sum * 100):g}%",
+            "SHARE_WEIGHTS_NOT_100_PERCENT",
+        )
     return {code: total_minor * weight for code, weight in exact.items()}
 
 
@@ -152,27 +169,43 @@ def restrict_share(share: Money, group_base: Money, eligible_base: Money) -> Mon
     later payments do not count (seed 003 篇1 (四) 3-4).
     """
     if not 0 <= eligible_base.minor <= group_base.minor:
-        raise invalid("eligible_base", f"must be between 0 and the group base {group_base}, "
-                      f"got {eligible_base}", "ELIGIBLE_BASE_OUT_OF_RANGE")
+        raise invalid(
+            "eligible_base",
+            f"must be between 0 and the group base {group_base}, got {eligible_base}",
+            "ELIGIBLE_BASE_OUT_OF_RANGE",
+        )
     if group_base.minor == 0:
         return Money.zero(share.currency)
-    return Money(round_half_up(Fraction(share.minor * eligible_base.minor, group_base.minor)),
-                 share.currency)
+    return Money(
+        round_half_up(Fraction(share.minor * eligible_base.minor, group_base.minor)), share.currency
+    )
 
 
 def explain_share(
-    group: GroupCommission, employee_code: str, share: Money, members: Sequence[str],
+    group: GroupCommission,
+    employee_code: str,
+    share: Money,
+    members: Sequence[str],
     weight: Decimal | None = None,
 ) -> Explained:
     """The COMMISSION statement line for one member's share of `group`'s commission."""
     group_line = group.explain()
-    split = (f"weight {weight * 100}%" if weight is not None
-             else f"equal share of {len(members)} members")
+    split = (
+        f"weight {weight * 100}%"
+        if weight is not None
+        else f"equal share of {len(members)} members"
+    )
     return Explained(
         amount=share,
         rule=f"{group_line.rule}; seed 003 篇1 (三) 以部门同事平均提成为参照",
-        explanation=(f"{employee_code}: {split} of {group.amount} = {share} "
-                     f"(largest remainder to the fen). {group_line.explanation}"),
-        inputs={**group_line.inputs, "group_total_minor": str(group.amount.minor),
-                "members": ",".join(members), "weight": "equal" if weight is None else str(weight)},
+        explanation=(
+            f"{employee_code}: {split} of {group.amount} = {share} "
+            f"(largest remainder to the fen). {group_line.explanation}"
+        ),
+        inputs={
+            **group_line.inputs,
+            "group_total_minor": str(group.amount.minor),
+            "members": ",".join(members),
+            "weight": "equal" if weight is None else str(weight),
+        },
     )

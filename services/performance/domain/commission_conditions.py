@@ -59,8 +59,11 @@ class Employment:
 
     def __post_init__(self) -> None:
         if self.leave_date is not None and self.leave_date < self.hire_date:
-            raise invalid("leave_date", f"{self.leave_date} is before hire date {self.hire_date}",
-                          "LEAVE_BEFORE_HIRE")
+            raise invalid(
+                "leave_date",
+                f"{self.leave_date} is before hire date {self.hire_date}",
+                "LEAVE_BEFORE_HIRE",
+            )
 
     def first_anniversary(self) -> date:
         try:
@@ -126,9 +129,11 @@ def decide_payment(
             return PaymentDecision(payment, PaymentOutcome.ORDERED_AFTER_LEAVING)
         cutoff = collection_cutoff(employment, rules)
         if cutoff is not None and payment.collected_on > cutoff:
-            outcome = (PaymentOutcome.COLLECTED_AFTER_LEAVING_FIRST_YEAR
-                       if employment.left_within_first_year()
-                       else PaymentOutcome.COLLECTED_AFTER_GRACE_PERIOD)
+            outcome = (
+                PaymentOutcome.COLLECTED_AFTER_LEAVING_FIRST_YEAR
+                if employment.left_within_first_year()
+                else PaymentOutcome.COLLECTED_AFTER_GRACE_PERIOD
+            )
             return PaymentDecision(payment, outcome)
     return PaymentDecision(payment, PaymentOutcome.COUNTED)
 

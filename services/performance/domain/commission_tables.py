@@ -131,8 +131,12 @@ def _gap_between(previous: Tier, following: Tier) -> tuple[Decimal, bool, Decima
         and not previous.upper_inclusive
         and not following.lower_inclusive
     ):
-        return (previous.upper, not previous.upper_inclusive, following.lower,
-                not following.lower_inclusive)
+        return (
+            previous.upper,
+            not previous.upper_inclusive,
+            following.lower,
+            not following.lower_inclusive,
+        )
     return None
 
 
@@ -145,8 +149,15 @@ def _priced_gap(
     if policy is GapPolicy.NEXT_TIER:
         return Tier(lower, lower_inclusive, upper, upper_inclusive, following.rate, source=source)
     if policy is GapPolicy.LINEAR_INTERPOLATION and upper > lower:
-        return Tier(lower, lower_inclusive, upper, upper_inclusive, previous_top,
-                    rate_at_upper=following.rate, source=source)
+        return Tier(
+            lower,
+            lower_inclusive,
+            upper,
+            upper_inclusive,
+            previous_top,
+            rate_at_upper=following.rate,
+            source=source,
+        )
     return Tier(lower, lower_inclusive, upper, upper_inclusive, previous_top, source=source)
 
 
@@ -159,63 +170,95 @@ def validate_tiers(tiers: Sequence[Tier], field_path: str = "tiers") -> tuple[Ti
         _validate_tier(tier, f"{field_path}[{index}]")
     first = ordered[0]
     if first.lower != 0 or not first.lower_inclusive:
-        raise invalid(f"{field_path}[0].lower",
-                      f"the first tier must start at 0% inclusive, got {first.describe()}",
-                      "COMMISSION_TIERS_NOT_FROM_ZERO")
+        raise invalid(
+            f"{field_path}[0].lower",
+            f"the first tier must start at 0% inclusive, got {first.describe()}",
+            "COMMISSION_TIERS_NOT_FROM_ZERO",
+        )
     for index in range(1, len(ordered)):
         _validate_adjacent(ordered[index - 1], ordered[index], f"{field_path}[{index}]")
     last = ordered[-1]
     if last.upper is not None:
-        raise invalid(f"{field_path}[{len(ordered) - 1}].upper",
-                      f"the last tier must be open-ended (upper None), got {last.describe()}",
-                      "COMMISSION_TIERS_NOT_UNBOUNDED")
+        raise invalid(
+            f"{field_path}[{len(ordered) - 1}].upper",
+            f"the last tier must be open-ended (upper None), got {last.describe()}",
+            "COMMISSION_TIERS_NOT_UNBOUNDED",
+        )
     return ordered
 
 
 def _validate_tier(tier: Tier, path: str) -> None:
-    for name, value in (("lower", tier.lower), ("upper", tier.upper), ("rate", tier.rate),
-                        ("rate_at_upper", tier.rate_at_upper)):
+    for name, value in (
+        ("lower", tier.lower),
+        ("upper", tier.upper),
+        ("rate", tier.rate),
+        ("rate_at_upper", tier.rate_at_upper),
+    ):
         if value is not None and (not isinstance(value, Decimal) or not value.is_finite()):
-            raise invalid(f"{path}.{name}", f"must be a finite Decimal, got {value!r}",
-                          "COMMISSION_TIER_NOT_DECIMAL")
+            raise invalid(
+                f"{path}.{name}",
+                f"must be a finite Decimal, got {value!r}",
+                "COMMISSION_TIER_NOT_DECIMAL",
+            )
     if tier.lower < 0:
-        raise invalid(f"{path}.lower", f"must be >= 0, got {tier.lower}",
-                      "COMMISSION_TIER_NEGATIVE")
+        raise invalid(
+            f"{path}.lower", f"must be >= 0, got {tier.lower}", "COMMISSION_TIER_NEGATIVE"
+        )
     if tier.upper is None and tier.upper_inclusive:
-        raise invalid(f"{path}.upper_inclusive", "an open-ended tier cannot include infinity",
-                      "COMMISSION_TIER_INVALID_BOUND")
+        raise invalid(
+            f"{path}.upper_inclusive",
+            "an open-ended tier cannot include infinity",
+            "COMMISSION_TIER_INVALID_BOUND",
+        )
     if tier.upper is not None and tier.upper <= tier.lower:
-        raise invalid(f"{path}.upper", f"must be above lower, got {tier.describe()}",
-                      "COMMISSION_TIER_EMPTY_INTERVAL")
+        raise invalid(
+            f"{path}.upper",
+            f"must be above lower, got {tier.describe()}",
+            "COMMISSION_TIER_EMPTY_INTERVAL",
+        )
     for name, rate in (("rate", tier.rate), ("rate_at_upper", tier.rate_at_upper)):
         if rate is not None and not 0 <= rate <= 1:
-            raise invalid(f"{path}.{name}",
-                          f"must be a fraction in [0, 1] (0.005 = 0.5%), got {rate}",
-                          "COMMISSION_RATE_OUT_OF_RANGE")
+            raise invalid(
+                f"{path}.{name}",
+                f"must be a fraction in [0, 1] (0.005 = 0.5%), got {rate}",
+                "COMMISSION_RATE_OUT_OF_RANGE",
+            )
     if tier.rate_at_upper is not None:
         if tier.upper is None:
-            raise invalid(f"{path}.rate_at_upper", "a linear tier needs a finite upper bound",
-                          "COMMISSION_TIER_INVALID_BOUND")
+            raise invalid(
+                f"{path}.rate_at_upper",
+                "a linear tier needs a finite upper bound",
+                "COMMISSION_TIER_INVALID_BOUND",
+            )
         if tier.rate_at_upper < tier.rate:
-            raise invalid(f"{path}.rate_at_upper", "a linear tier's rate must not fall",
-                          "COMMISSION_RATES_DECREASING")
+            raise invalid(
+                f"{path}.rate_at_upper",
+                "a linear tier's rate must not fall",
+                "COMMISSION_RATES_DECREASING",
+            )
 
 
 def _validate_adjacent(previous: Tier, tier: Tier, path: str) -> None:
     pair = f"{previous.describe()} and {tier.describe()}"
-    if previous.upper is None or previous.upper > tier.lower or (
-        previous.upper == tier.lower and previous.upper_inclusive and tier.lower_inclusive
+    if (
+        previous.upper is None
+        or previous.upper > tier.lower
+        or (previous.upper == tier.lower and previous.upper_inclusive and tier.lower_inclusive)
     ):
         raise invalid(f"{path}.lower", f"tiers overlap: {pair}", "COMMISSION_TIERS_OVERLAP")
     if previous.upper < tier.lower or (
         previous.upper == tier.lower and not previous.upper_inclusive and not tier.lower_inclusive
     ):
-        raise invalid(f"{path}.lower", f"gap between tiers: {pair}; fill it with a GapPolicy",
-                      "COMMISSION_TIERS_GAP")
+        raise invalid(
+            f"{path}.lower",
+            f"gap between tiers: {pair}; fill it with a GapPolicy",
+            "COMMISSION_TIERS_GAP",
+        )
     previous_top = previous.rate_at_upper if previous.rate_at_upper is not None else previous.rate
     if tier.rate < previous_top:
-        raise invalid(f"{path}.rate", f"rate falls as completion rises: {pair}",
-                      "COMMISSION_RATES_DECREASING")
+        raise invalid(
+            f"{path}.rate", f"rate falls as completion rises: {pair}", "COMMISSION_RATES_DECREASING"
+        )
 
 
 @dataclass(frozen=True)
@@ -232,9 +275,11 @@ class CommissionTable:
         if self.version < 1:
             raise invalid("version", f"must be >= 1, got {self.version}", "INVALID_TABLE_VERSION")
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise invalid("effective_to",
-                          f"{self.effective_to} is before effective_from {self.effective_from}",
-                          "INVALID_EFFECTIVE_DATES")
+            raise invalid(
+                "effective_to",
+                f"{self.effective_to} is before effective_from {self.effective_from}",
+                "INVALID_EFFECTIVE_DATES",
+            )
         object.__setattr__(self, "tiers", validate_tiers(self.tiers))
 
     def applies_on(self, day: date) -> bool:
@@ -287,13 +332,18 @@ class CommissionTableCatalog:
             if existing.group is not table.group:
                 continue
             if existing.version == table.version:
-                raise AlreadyExists(f"{table.label()} already exists; use a new version number",
-                                    reason="COMMISSION_TABLE_VERSION_EXISTS")
+                raise AlreadyExists(
+                    f"{table.label()} already exists; use a new version number",
+                    reason="COMMISSION_TABLE_VERSION_EXISTS",
+                )
             if _overlaps(existing, table):
-                description = (f"{table.label()} ({_span(table)}) overlaps {existing.label()} "
-                               f"({_span(existing)}); end the older version first")
+                description = (
+                    f"{table.label()} ({_span(table)}) overlaps {existing.label()} "
+                    f"({_span(existing)}); end the older version first"
+                )
                 raise FailedPrecondition(
-                    description, reason="COMMISSION_TABLE_DATES_OVERLAP",
+                    description,
+                    reason="COMMISSION_TABLE_DATES_OVERLAP",
                     violations=[FieldViolation("effective_from", description)],
                 )
         return CommissionTableCatalog((*self.tables, table))
@@ -302,8 +352,10 @@ class CommissionTableCatalog:
         for table in self.tables:
             if table.group is group and table.applies_on(day):
                 return table
-        raise NotFound(f"no {group.value} commission table in force on {day}; add one",
-                       reason="COMMISSION_TABLE_NOT_FOUND")
+        raise NotFound(
+            f"no {group.value} commission table in force on {day}; add one",
+            reason="COMMISSION_TABLE_NOT_FOUND",
+        )
 
     def rate(self, group: CommissionGroup, day: date, ratio: Exact) -> Decimal:
         """The rate for `group` on `day` at completion `ratio`."""

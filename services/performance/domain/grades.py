@@ -52,8 +52,9 @@ GRADE_FLOORS: tuple[tuple[Decimal, Grade], ...] = (
 def validate_score(score: Decimal | int, field_path: str = "score") -> Decimal:
     """A score as Decimal in [0, 100]; floats are refused because 89.99 is not exact in binary."""
     if isinstance(score, bool) or not isinstance(score, (Decimal, int)):
-        raise invalid(field_path, f"must be a Decimal, got {type(score).__name__}",
-                      "SCORE_NOT_DECIMAL")
+        raise invalid(
+            field_path, f"must be a Decimal, got {type(score).__name__}", "SCORE_NOT_DECIMAL"
+        )
     value = Decimal(score)
     if not value.is_finite() or not 0 <= value <= 100:
         raise invalid(field_path, f"must be between 0 and 100, got {score}", "SCORE_OUT_OF_RANGE")
@@ -76,10 +77,36 @@ def grade_adjustment(performance_pay: Money, grade: Grade) -> Explained:
     return Explained(
         amount=amount,
         rule="seed 004 绩效考核制度 3: grade coefficient on the month's performance pay",
-        explanation=(f"grade {grade.value} coefficient {grade.coefficient}: {performance_pay} × "
-                     f"({grade.coefficient} − 1) = {amount}"),
-        inputs={"grade": grade.value, "coefficient": str(grade.coefficient),
-                "performance_pay_minor": str(performance_pay.minor)},
+        explanation=(
+            f"grade {grade.value} coefficient {grade.coefficient}: {performance_pay} × "
+            f"({grade.coefficient} − 1) = {amount}"
+        ),
+        inputs={
+            "grade": grade.value,
+            "coefficient": str(grade.coefficient),
+            "performance_pay_minor": str(performance_pay.minor),
+        },
+    )
+
+
+def grade_adjustment_not_appraised(performance_pay: Money) -> Explained:
+    """No closed appraisal for the month: coefficient 1.0 (PASS), i.e. no adjustment.
+
+    Neither rewarding nor punishing a month nobody appraised; the statement carries the flag
+    NOT_APPRAISED so someone closes the appraisal (and recomputes) before approving pay.
+    """
+    return Explained(
+        amount=Money.zero(performance_pay.currency),
+        rule="seed 004 绩效考核制度 3: grade coefficient on the month's performance pay",
+        explanation=(
+            f"not appraised yet: coefficient 1.0 applied, {performance_pay} × (1.0 − 1) "
+            f"= {Money.zero(performance_pay.currency)}"
+        ),
+        inputs={
+            "grade": "NOT_APPRAISED",
+            "coefficient": "1.0",
+            "performance_pay_minor": str(performance_pay.minor),
+        },
     )
 
 

@@ -82,12 +82,16 @@ class KpiSet:
         for kpi, weight in self.weights.items():
             to_fraction(weight, f"weights.{kpi.value}")
             if weight <= 0:
-                raise invalid(f"weights.{kpi.value}", f"must be > 0, got {weight}",
-                              "KPI_WEIGHT_NOT_POSITIVE")
+                raise invalid(
+                    f"weights.{kpi.value}", f"must be > 0, got {weight}", "KPI_WEIGHT_NOT_POSITIVE"
+                )
         weight_sum = sum(self.weights.values(), Decimal(0))
         if weight_sum != 1:
-            raise invalid("weights", f"must sum to exactly 100%, got {weight_sum * 100}%",
-                          "KPI_WEIGHTS_NOT_100_PERCENT")
+            raise invalid(
+                "weights",
+                f"must sum to exactly 100%, got {weight_sum * 100}%",
+                "KPI_WEIGHTS_NOT_100_PERCENT",
+            )
 
 
 def _set(role: Role, **weights: str) -> KpiSet:
@@ -96,27 +100,52 @@ def _set(role: Role, **weights: str) -> KpiSet:
 
 DEFAULT_KPI_SETS: Mapping[Role, KpiSet] = {
     # Seed 001 四(一)1: sales vs budget, growth, customer satisfaction, team management.
-    Role.MANAGER: _set(Role.MANAGER, SALES_VS_BUDGET="0.40", SALES_GROWTH_RATE="0.20",
-                       CUSTOMER_SATISFACTION="0.20", TEAM_COMPLETION="0.20"),
+    Role.MANAGER: _set(
+        Role.MANAGER,
+        SALES_VS_BUDGET="0.40",
+        SALES_GROWTH_RATE="0.20",
+        CUSTOMER_SATISFACTION="0.20",
+        TEAM_COMPLETION="0.20",
+    ),
     # Seed 001 四(一)2: data accuracy, page conversion, promotion effect, supplier satisfaction.
-    Role.SUPERVISOR: _set(Role.SUPERVISOR, PRODUCT_DATA_ERROR_RATE="0.20", STOCK_ACCURACY="0.20",
-                          PAGE_CONVERSION_RATE="0.20", PROMOTION_SALES_GROWTH="0.25",
-                          SUPPLIER_SATISFACTION="0.15"),
+    Role.SUPERVISOR: _set(
+        Role.SUPERVISOR,
+        PRODUCT_DATA_ERROR_RATE="0.20",
+        STOCK_ACCURACY="0.20",
+        PAGE_CONVERSION_RATE="0.20",
+        PROMOTION_SALES_GROWTH="0.25",
+        SUPPLIER_SATISFACTION="0.15",
+    ),
     # Seed 001 四(一)3: ROI, traffic growth, plan execution.
-    Role.PROMOTION: _set(Role.PROMOTION, PROMOTION_ROI="0.50", TRAFFIC_GROWTH_RATE="0.30",
-                         PROMOTION_PLAN_EXECUTION="0.20"),
+    Role.PROMOTION: _set(
+        Role.PROMOTION,
+        PROMOTION_ROI="0.50",
+        TRAFFIC_GROWTH_RATE="0.30",
+        PROMOTION_PLAN_EXECUTION="0.20",
+    ),
     # Seed 001 四(一)5: response timeliness, problem resolution, customer satisfaction.
-    Role.CUSTOMER_SERVICE: _set(Role.CUSTOMER_SERVICE, RESPONSE_TIMELINESS="0.35",
-                                PROBLEM_RESOLUTION_RATE="0.35", CUSTOMER_SATISFACTION="0.30"),
+    Role.CUSTOMER_SERVICE: _set(
+        Role.CUSTOMER_SERVICE,
+        RESPONSE_TIMELINESS="0.35",
+        PROBLEM_RESOLUTION_RATE="0.35",
+        CUSTOMER_SATISFACTION="0.30",
+    ),
     # Seed 001 四(一)6: report accuracy and timeliness.
     Role.DATA_ANALYST: _set(Role.DATA_ANALYST, REPORT_ACCURACY="0.50", REPORT_TIMELINESS="0.50"),
     # Seed 000 四(一): sales, efficiency, customer and teamwork indicators.
     Role.OPERATIONS_SPECIALIST: _set(
-        Role.OPERATIONS_SPECIALIST, SALES_AMOUNT="0.15", SALES_VOLUME="0.05",
-        SALES_GROWTH_RATE="0.10", ORDER_ON_TIME_RATE="0.15", INVENTORY_TURNOVER="0.10",
-        LISTING_SUCCESS_RATE="0.10", POSITIVE_REVIEW_RATE="0.10",
-        AFTER_SALES_RESOLUTION_RATE="0.10", COLLABORATION_SATISFACTION="0.10",
-        CROSS_DEPARTMENT_PROJECT_COMPLETION="0.05"),
+        Role.OPERATIONS_SPECIALIST,
+        SALES_AMOUNT="0.15",
+        SALES_VOLUME="0.05",
+        SALES_GROWTH_RATE="0.10",
+        ORDER_ON_TIME_RATE="0.15",
+        INVENTORY_TURNOVER="0.10",
+        LISTING_SUCCESS_RATE="0.10",
+        POSITIVE_REVIEW_RATE="0.10",
+        AFTER_SALES_RESOLUTION_RATE="0.10",
+        COLLABORATION_SATISFACTION="0.10",
+        CROSS_DEPARTMENT_PROJECT_COMPLETION="0.05",
+    ),
 }
 
 
@@ -134,8 +163,11 @@ def score_kpi(kpi: Kpi, actual: Decimal, target: Decimal) -> Fraction:
     goal = to_fraction(target, f"{kpi.value}.target")
     if kpi.direction is Direction.LOWER_IS_BETTER:
         if goal < 0 or value < 0:
-            raise invalid(f"{kpi.value}", "a lower-is-better KPI and its target are >= 0",
-                          "KPI_INVALID_TARGET")
+            raise invalid(
+                f"{kpi.value}",
+                "a lower-is-better KPI and its target are >= 0",
+                "KPI_INVALID_TARGET",
+            )
         return Fraction(100) if value <= goal else goal / value * 100
     if goal <= 0:
         raise invalid(f"{kpi.value}.target", f"must be > 0, got {target}", "KPI_INVALID_TARGET")
@@ -155,8 +187,9 @@ def score_kpi_set(kpi_set: KpiSet, measurements: Mapping[Kpi, KpiMeasurement]) -
     """Weighted KPI score (0-100) for the appraisal's KPI source."""
     missing = [k.value for k in kpi_set.weights if k not in measurements]
     if missing:
-        raise FailedPrecondition(f"no measurement supplied for {', '.join(missing)}",
-                                 reason="KPI_MEASUREMENT_MISSING")
+        raise FailedPrecondition(
+            f"no measurement supplied for {', '.join(missing)}", reason="KPI_MEASUREMENT_MISSING"
+        )
     weighted = Fraction(0)
     weight_present = Fraction(0)
     per_kpi: dict[Kpi, Decimal] = {}
@@ -171,7 +204,9 @@ def score_kpi_set(kpi_set: KpiSet, measurements: Mapping[Kpi, KpiMeasurement]) -
         weighted += Fraction(weight) * score
         weight_present += Fraction(weight)
     if weight_present == 0:
-        raise FailedPrecondition("no KPI of the set has a value this month",
-                                 reason="KPI_ALL_UNDEFINED")
-    return KpiScore(quantize_half_up(weighted / weight_present, SCORE_PLACES), per_kpi,
-                    tuple(excluded))
+        raise FailedPrecondition(
+            "no KPI of the set has a value this month", reason="KPI_ALL_UNDEFINED"
+        )
+    return KpiScore(
+        quantize_half_up(weighted / weight_present, SCORE_PLACES), per_kpi, tuple(excluded)
+    )

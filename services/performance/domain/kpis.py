@@ -28,8 +28,9 @@ def _count(value: int, name: str) -> int:
     return value
 
 
-def share(part: int, whole: int, part_name: str = "part", whole_name: str = "whole"
-          ) -> Decimal | None:
+def share(
+    part: int, whole: int, part_name: str = "part", whole_name: str = "whole"
+) -> Decimal | None:
     """part / whole for counts, 4 places; None when whole is 0."""
     _count(part, part_name)
     _count(whole, whole_name)
@@ -58,8 +59,9 @@ def growth_rate(this_period: Exact, last_period: Exact) -> Decimal | None:
     last = to_fraction(last_period, "last_period")
     if last == 0:
         return None
-    return quantize_half_up((to_fraction(this_period, "this_period") - last) / abs(last),
-                            RATE_PLACES)
+    return quantize_half_up(
+        (to_fraction(this_period, "this_period") - last) / abs(last), RATE_PLACES
+    )
 
 
 def order_on_time_rate(on_time: int, shipments: int) -> Decimal | None:
@@ -107,8 +109,7 @@ def response_timeliness(
 ) -> Decimal | None:
     """客户回复及时率 = responses within the threshold (inclusive) / responses."""
     times = [_count(seconds, "response_seconds") for seconds in response_seconds]
-    return share(sum(1 for s in times if s <= threshold_seconds), len(times),
-                 "timely", "responses")
+    return share(sum(1 for s in times if s <= threshold_seconds), len(times), "timely", "responses")
 
 
 def promotion_roi(sales: int, spend: int) -> Decimal | None:

@@ -28,8 +28,9 @@ _EXPONENT = {"JPY": 0, "KRW": 0, "VND": 0, "BHD": 3, "KWD": 3, "OMR": 3}
 def to_fraction(value: Exact, field_path: str = "value") -> Fraction:
     """Convert exactly; floats and non-finite decimals are refused (they are never exact)."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, Fraction, int)):
-        raise invalid(field_path, f"must be Decimal or int, got {type(value).__name__}",
-                      "NOT_AN_EXACT_NUMBER")
+        raise invalid(
+            field_path, f"must be Decimal or int, got {type(value).__name__}", "NOT_AN_EXACT_NUMBER"
+        )
     if isinstance(value, Decimal) and not value.is_finite():
         raise invalid(field_path, f"must be a finite number, got {value}", "NOT_AN_EXACT_NUMBER")
     return Fraction(value)
@@ -64,11 +65,17 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
-            raise invalid("minor", f"must be an int of minor units, got {self.minor!r}",
-                          "MONEY_NOT_MINOR_UNITS")
+            raise invalid(
+                "minor",
+                f"must be an int of minor units, got {self.minor!r}",
+                "MONEY_NOT_MINOR_UNITS",
+            )
         if not isinstance(self.currency, str) or not _CURRENCY_CODE.match(self.currency):
-            raise invalid("currency", f"must be an ISO 4217 code like CNY, got {self.currency!r}",
-                          "INVALID_CURRENCY")
+            raise invalid(
+                "currency",
+                f"must be an ISO 4217 code like CNY, got {self.currency!r}",
+                "INVALID_CURRENCY",
+            )
 
     @classmethod
     def zero(cls, currency: str) -> Money:

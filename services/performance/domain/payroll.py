@@ -54,17 +54,22 @@ class PayrollLine:
 
     @classmethod
     def of(cls, kind: LineKind, explained: Explained) -> PayrollLine:
-        return cls(kind, explained.amount, explained.rule, explained.explanation,
-                   dict(explained.inputs))
+        return cls(
+            kind, explained.amount, explained.rule, explained.explanation, dict(explained.inputs)
+        )
 
 
 def adjustment_line(amount: Money, reason: str, entered_by: str) -> PayrollLine:
     """A manual correction with the reason a person gave for it."""
     if not reason.strip():
         raise invalid("reason", "say why the adjustment is made", "ADJUSTMENT_REASON_MISSING")
-    return PayrollLine(LineKind.ADJUSTMENT, amount, "manual adjustment",
-                       f"{reason} (entered by {entered_by}): {amount}",
-                       {"entered_by": entered_by, "amount_minor": str(amount.minor)})
+    return PayrollLine(
+        LineKind.ADJUSTMENT,
+        amount,
+        "manual adjustment",
+        f"{reason} (entered by {entered_by}): {amount}",
+        {"entered_by": entered_by, "amount_minor": str(amount.minor)},
+    )
 
 
 @dataclass
@@ -85,13 +90,21 @@ class PayrollStatement:
         if self.state is StatementState.APPROVED:
             raise FailedPrecondition(
                 f"the {self.month} statement of {self.employee_code} is approved and closed; "
-                "issue a correction statement instead", reason="STATEMENT_APPROVED")
+                "issue a correction statement instead",
+                reason="STATEMENT_APPROVED",
+            )
         if line.amount.currency != self.currency:
-            raise invalid("line.amount", f"must be in {self.currency}, got {line.amount.currency}",
-                          "CURRENCY_MISMATCH")
+            raise invalid(
+                "line.amount",
+                f"must be in {self.currency}, got {line.amount.currency}",
+                "CURRENCY_MISMATCH",
+            )
         if self.kind is StatementKind.CORRECTION and line.kind is not LineKind.ADJUSTMENT:
-            raise invalid("line.kind", "a correction statement holds only ADJUSTMENT lines",
-                          "CORRECTION_NOT_ADJUSTMENT")
+            raise invalid(
+                "line.kind",
+                "a correction statement holds only ADJUSTMENT lines",
+                "CORRECTION_NOT_ADJUSTMENT",
+            )
         self.lines = (*self.lines, line)
 
     def total(self) -> Money:
@@ -103,11 +116,13 @@ class PayrollStatement:
     def approve(self, approver: str, today: date) -> None:
         """Close the statement; from here on it never changes."""
         if self.state is StatementState.APPROVED:
-            raise FailedPrecondition("the statement is already approved",
-                                     reason="STATEMENT_APPROVED")
+            raise FailedPrecondition(
+                "the statement is already approved", reason="STATEMENT_APPROVED"
+            )
         if not self.lines:
-            raise FailedPrecondition("an empty statement cannot be approved",
-                                     reason="STATEMENT_EMPTY")
+            raise FailedPrecondition(
+                "an empty statement cannot be approved", reason="STATEMENT_EMPTY"
+            )
         self.state = StatementState.APPROVED
         self.approved_by = approver
         self.approved_on = today
@@ -121,15 +136,22 @@ def correction_statement(
     `sequence` is the next free number for that employee and month (the adapter knows it).
     """
     if original.state is not StatementState.APPROVED:
-        raise FailedPrecondition("the statement is still a draft; change it directly",
-                                 reason="STATEMENT_NOT_APPROVED")
+        raise FailedPrecondition(
+            "the statement is still a draft; change it directly", reason="STATEMENT_NOT_APPROVED"
+        )
     if sequence <= original.sequence:
         raise invalid("sequence", f"must be above {original.sequence}", "INVALID_SEQUENCE")
-    correction = PayrollStatement(original.employee_code, original.month, original.currency,
-                                  StatementKind.CORRECTION, sequence)
+    correction = PayrollStatement(
+        original.employee_code,
+        original.month,
+        original.currency,
+        StatementKind.CORRECTION,
+        sequence,
+    )
     for line in adjustments:
         correction.add_line(line)
     if not correction.lines:
-        raise invalid("adjustments", "a correction needs at least one adjustment",
-                      "CORRECTION_EMPTY")
+        raise invalid(
+            "adjustments", "a correction needs at least one adjustment", "CORRECTION_EMPTY"
+        )
     return correction

@@ -57,8 +57,11 @@ class PaySettings:
         return Money(self.team_member_base_salary, self.currency)
 
     def bonus_range(self, level: PayLevel) -> tuple[Money, Money]:
-        low, high = (self.supervisor_bonus_range if level is PayLevel.SUPERVISOR
-                     else self.team_member_bonus_range)
+        low, high = (
+            self.supervisor_bonus_range
+            if level is PayLevel.SUPERVISOR
+            else self.team_member_bonus_range
+        )
         return Money(low, self.currency), Money(high, self.currency)
 
 
@@ -67,25 +70,40 @@ def performance_pay(
 ) -> Explained:
     """Monthly performance pay from plan completion (before the grade coefficient)."""
     full = Money(settings.performance_pay, settings.currency)
-    inputs = {"completion_ratio": str(completion.ratio), "monthly_amount_minor": str(full.minor),
-              "threshold": str(settings.performance_pay_threshold)}
+    inputs = {
+        "completion_ratio": str(completion.ratio),
+        "monthly_amount_minor": str(full.minor),
+        "threshold": str(settings.performance_pay_threshold),
+    }
     rule = f"{_SEED}(二)1 绩效工资 500, 完成规划不到30%不算, 30%以上按比例"
     if full_pay_granted:
-        return Explained(full, f"{_SEED}(二)D 网站顺当运营之前全额绩效工资",
-                         f"full performance pay granted: {full}", inputs)
+        return Explained(
+            full,
+            f"{_SEED}(二)D 网站顺当运营之前全额绩效工资",
+            f"full performance pay granted: {full}",
+            inputs,
+        )
     if completion.exact is None:
-        return Explained(Money.zero(settings.currency), rule,
-                         "no plan target set: no performance pay until one is set", inputs)
+        return Explained(
+            Money.zero(settings.currency),
+            rule,
+            "no plan target set: no performance pay until one is set",
+            inputs,
+        )
     if completion.exact < Fraction(settings.performance_pay_threshold):
-        return Explained(Money.zero(settings.currency), rule,
-                         f"completion {completion.percent()} is under "
-                         f"{settings.performance_pay_threshold * 100:.0f}%: no performance pay",
-                         inputs)
+        return Explained(
+            Money.zero(settings.currency),
+            rule,
+            f"completion {completion.percent()} is under "
+            f"{settings.performance_pay_threshold * 100:.0f}%: no performance pay",
+            inputs,
+        )
     share = min(completion.exact, Fraction(1)) if settings.cap_at_plan else completion.exact
     amount = full.times(share)
     capped = " (capped at 100%)" if share != completion.exact else ""
-    return Explained(amount, rule,
-                     f"{full} × completion {completion.percent()}{capped} = {amount}", inputs)
+    return Explained(
+        amount, rule, f"{full} × completion {completion.percent()}{capped} = {amount}", inputs
+    )
 
 
 def over_plan_bonus(
@@ -97,15 +115,20 @@ def over_plan_bonus(
 ) -> Explained:
     """Bonus for beating the plan and lifting sales against the previous month."""
     low, high = settings.bonus_range(level)
-    inputs = {"pay_level": level.value, "completion_ratio": str(completion.ratio),
-              "sales_this_month_minor": str(sales_this_month),
-              "sales_last_month_minor": str(sales_last_month),
-              "range_minor": f"{low.minor}-{high.minor}", "full_at": str(settings.bonus_full_at)}
+    inputs = {
+        "pay_level": level.value,
+        "completion_ratio": str(completion.ratio),
+        "sales_this_month_minor": str(sales_this_month),
+        "sales_last_month_minor": str(sales_last_month),
+        "range_minor": f"{low.minor}-{high.minor}",
+        "full_at": str(settings.bonus_full_at),
+    }
     rule = f"{_SEED}(二)A.b/B.b 超额完成奖 {low}-{high}"
     zero = Money.zero(settings.currency)
     if completion.exact is None or completion.exact <= 1:
-        return Explained(zero, rule, f"completion {completion.percent()} does not beat the plan",
-                         inputs)
+        return Explained(
+            zero, rule, f"completion {completion.percent()} does not beat the plan", inputs
+        )
     lift_needed = level is PayLevel.TEAM_MEMBER or settings.supervisor_needs_sales_lift
     refusal = _no_sales_lift(sales_this_month, sales_last_month) if lift_needed else None
     if refusal is not None:
@@ -114,11 +137,14 @@ def over_plan_bonus(
     position = min((completion.exact - 1) / span, Fraction(1)) if span > 0 else Fraction(1)
     exact = low.minor + (high.minor - low.minor) * position
     amount = Money(round_half_up_to_step(exact, settings.bonus_rounding_step), settings.currency)
-    return Explained(amount, rule,
-                     f"completion {completion.percent()} over plan: {low} + "
-                     f"({high} − {low}) × {quantize_half_up(position, 4)} = {amount} "
-                     "(rounded to whole units)",
-                     inputs)
+    return Explained(
+        amount,
+        rule,
+        f"completion {completion.percent()} over plan: {low} + "
+        f"({high} − {low}) × {quantize_half_up(position, 4)} = {amount} "
+        "(rounded to whole units)",
+        inputs,
+    )
 
 
 def _no_sales_lift(this_month: int | None, last_month: int | None) -> str | None:
@@ -135,15 +161,22 @@ def supervisor_penalty(
 ) -> Explained:
     """−50 when the promoters complete under 30% of their plan (a negative amount)."""
     rule = f"{_SEED}(二)B.a 推广员未能完成30%以上扣50元"
-    inputs = {"promoters_completion_ratio": str(promoters_completion.ratio),
-              "threshold": str(settings.promoter_penalty_threshold)}
+    inputs = {
+        "promoters_completion_ratio": str(promoters_completion.ratio),
+        "threshold": str(settings.promoter_penalty_threshold),
+    }
     zero = Money.zero(settings.currency)
     if promoters_completion.exact is None:
         return Explained(zero, rule, "promoters have no target: no penalty", inputs)
     if promoters_completion.exact < Fraction(settings.promoter_penalty_threshold):
         amount = Money(-settings.supervisor_penalty, settings.currency)
-        return Explained(amount, rule,
-                         f"promoters completed {promoters_completion.percent()}, under "
-                         f"{settings.promoter_penalty_threshold * 100:.0f}%: {amount}", inputs)
-    return Explained(zero, rule,
-                     f"promoters completed {promoters_completion.percent()}: no penalty", inputs)
+        return Explained(
+            amount,
+            rule,
+            f"promoters completed {promoters_completion.percent()}, under "
+            f"{settings.promoter_penalty_threshold * 100:.0f}%: {amount}",
+            inputs,
+        )
+    return Explained(
+        zero, rule, f"promoters completed {promoters_completion.percent()}: no penalty", inputs
+    )

@@ -42,9 +42,7 @@ class RankedEntry:
     value: Decimal
 
 
-def department_ranking(
-    entries: Iterable[RankingEntry], by: RankBy
-) -> dict[str, list[RankedEntry]]:
+def department_ranking(entries: Iterable[RankingEntry], by: RankBy) -> dict[str, list[RankedEntry]]:
     """Rank employees within each department, best first."""
     departments: dict[str, list[tuple[Decimal, RankingEntry]]] = {}
     for entry in entries:
@@ -86,8 +84,11 @@ def kpi_trend(
         if observation.employee_code != employee_code or observation.kpi is not kpi:
             continue
         if observation.month in by_month:
-            raise invalid("observations", f"two values of {kpi.value} for {employee_code} in "
-                          f"{observation.month}", "DUPLICATE_KPI_OBSERVATION")
+            raise invalid(
+                "observations",
+                f"two values of {kpi.value} for {employee_code} in {observation.month}",
+                "DUPLICATE_KPI_OBSERVATION",
+            )
         by_month[observation.month] = observation.value
     points: list[TrendPoint] = []
     for month in sorted(by_month):
@@ -122,7 +123,11 @@ def commission_by_group(
         if record.month == month:
             grouped.setdefault(record.group, []).append(record)
     return {
-        group: GroupTotal(group, total((r.amount for r in grouped[group]), currency),
-                          tuple(sorted({r.employee_code for r in grouped[group]})))
-        for group in CommissionGroup if group in grouped
+        group: GroupTotal(
+            group,
+            total((r.amount for r in grouped[group]), currency),
+            tuple(sorted({r.employee_code for r in grouped[group]})),
+        )
+        for group in CommissionGroup
+        if group in grouped
     }

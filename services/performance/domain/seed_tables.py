@@ -68,8 +68,9 @@ def seed_commission_table(
     version: int = 1,
 ) -> CommissionTable:
     """The seed table for `group`, gaps filled by `gap_policy`."""
-    return CommissionTable(group, version, effective_from, None,
-                           fill_gaps(seed_tiers(group), gap_policy))
+    return CommissionTable(
+        group, version, effective_from, None, fill_gaps(seed_tiers(group), gap_policy)
+    )
 
 
 def seed_commission_catalog(

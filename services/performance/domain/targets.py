@@ -70,26 +70,114 @@ def set_target(
 ) -> TargetChange:
     """Set or change a monthly target, enforcing the deadline and the four-eyes rule."""
     if month_closed:
-        raise FailedPrecondition(f"{month} is closed; its targets can no longer change",
-                                 reason="TARGET_MONTH_CLOSED")
+        raise FailedPrecondition(
+            f"{month} is closed; its targets can no longer change", reason="TARGET_MONTH_CLOSED"
+        )
     if amount.minor <= 0:
         raise invalid("amount", f"must be > 0, got {amount}", "TARGET_NOT_POSITIVE")
     if not subject_code:
-        raise invalid("subject_code", "name the employee, group or department",
-                      "TARGET_SUBJECT_MISSING")
+        raise invalid(
+            "subject_code", "name the employee, group or department", "TARGET_SUBJECT_MISSING"
+        )
     if previous is not None and (previous.scope, previous.subject_code, previous.month) != (
-            scope, subject_code, month):
-        raise invalid("previous", "is the target of another subject or month",
-                      "TARGET_PREVIOUS_MISMATCH")
+        scope,
+        subject_code,
+        month,
+    ):
+        raise invalid(
+            "previous", "is the target of another subject or month", "TARGET_PREVIOUS_MISMATCH"
+        )
     late = today > target_deadline(month)
     if late:
         if approved_by is None:
             raise FailedPrecondition(
                 f"the deadline for {month} targets was {target_deadline(month)}; a later change "
-                "needs an approver", reason="TARGET_CHANGE_NEEDS_APPROVAL")
+                "needs an approver",
+                reason="TARGET_CHANGE_NEEDS_APPROVAL",
+            )
         if approved_by == set_by:
-            raise PermissionDenied(f"{set_by} cannot approve their own late target change; "
-                                   "ask another manager", reason="TARGET_SELF_APPROVAL")
-    target = MonthlyTarget(scope, subject_code, month, amount, set_by, today,
-                           approved_by if late else None)
+            raise PermissionDenied(
+                f"{set_by} cannot approve their own late target change; ask another manager",
+                reason="TARGET_SELF_APPROVAL",
+            )
+    target = MonthlyTarget(
+        scope, subject_code, month, amount, set_by, today, approved_by if late else None
+    )
     return TargetChange(target, previous, late)
+
+
+def is_late(month: YearMonth, today: date) -> bool:
+    """A change made after `target_deadline(month)` needs an approver."""
+    return today > target_deadline(month)
+
+
+@dataclass(frozen=True)
+class TargetProposal:
+    """A change proposed after the deadline; nothing changes until someone else approves it."""
+
+    scope: TargetScope
+    subject_code: str
+    month: YearMonth
+    amount: Money
+    proposed_by: str
+    proposed_on: date
+    reason: str
+
+
+def propose_target_change(
+    *,
+    scope: TargetScope,
+    subject_code: str,
+    month: YearMonth,
+    amount: Money,
+    proposed_by: str,
+    today: date,
+    reason: str,
+    month_closed: bool = False,
+) -> TargetProposal:
+    """Record a late change for approval (the first half of the four-eyes rule)."""
+    if month_closed:
+        raise FailedPrecondition(
+            f"{month} is closed; its targets can no longer change", reason="TARGET_MONTH_CLOSED"
+        )
+    if amount.minor <= 0:
+        raise invalid("amount", f"must be > 0, got {amount}", "TARGET_NOT_POSITIVE")
+    if not subject_code:
+        raise invalid(
+            "subject_code", "name the employee, group or department", "TARGET_SUBJECT_MISSING"
+        )
+    if not is_late(month, today):
+        raise FailedPrecondition(
+            f"the deadline for {month} targets is {target_deadline(month)}; "
+            "set the target directly",
+            reason="TARGET_NOT_LATE",
+        )
+    if not reason.strip():
+        raise invalid(
+            "reason",
+            "say why the target changes after its deadline",
+            "TARGET_CHANGE_REASON_MISSING",
+        )
+    return TargetProposal(scope, subject_code, month, amount, proposed_by, today, reason)
+
+
+def approve_target_change(
+    proposal: TargetProposal,
+    *,
+    approver: str,
+    today: date,
+    previous: MonthlyTarget | None,
+    month_closed: bool = False,
+) -> TargetChange:
+    """Apply a late change once a person other than its author approves it."""
+    return set_target(
+        scope=proposal.scope,
+        subject_code=proposal.subject_code,
+        month=proposal.month,
+        amount=proposal.amount,
+        set_by=proposal.proposed_by,
+        today=today,
+        previous=previous,
+        approved_by=approver,
+        month_closed=month_closed,
+    )

@@ -69,11 +69,14 @@ def test_same_peer_scoring_twice_replaces_the_first_score() -> None:
     assert a.peer_average() == 90
 
 
-@pytest.mark.parametrize(("peer", "reason"), [
-    (PeerScore("P1", "OPERATIONS", D("90")), "PEER_SAME_DEPARTMENT"),
-    (PeerScore("E1", "WAREHOUSE", D("90")), "PEER_IS_SELF"),
-    (PeerScore("P1", "WAREHOUSE", D("101")), "SCORE_OUT_OF_RANGE"),
-])
+@pytest.mark.parametrize(
+    ("peer", "reason"),
+    [
+        (PeerScore("P1", "OPERATIONS", D("90")), "PEER_SAME_DEPARTMENT"),
+        (PeerScore("E1", "WAREHOUSE", D("90")), "PEER_IS_SELF"),
+        (PeerScore("P1", "WAREHOUSE", D("101")), "SCORE_OUT_OF_RANGE"),
+    ],
+)
 def test_invalid_peer_scores_are_rejected(peer: PeerScore, reason: str) -> None:
     with pytest.raises(InvalidArgument) as err:
         appraisal().record_peer_score(peer, IN_WINDOW)
@@ -159,8 +162,12 @@ def closed(month: int, supervisor: str, kpis: str) -> MonthlyAppraisal:
 
 
 def test_annual_score_averages_the_closed_months_and_lists_the_missing() -> None:
-    months = [closed(1, "90", "90"), closed(2, "80", "80"), closed(3, "71", "71"),
-              scored(YearMonth(2024, 4))]
+    months = [
+        closed(1, "90", "90"),
+        closed(2, "80", "80"),
+        closed(3, "71", "71"),
+        scored(YearMonth(2024, 4)),
+    ]
     result = annual_appraisal("E1", 2024, months, date(2025, 1, 8))
     assert result.score == D("80.33")  # (90 + 80 + 71) / 3 = 80.333…
     assert result.grade is Grade.GOOD

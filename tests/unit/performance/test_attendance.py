@@ -103,8 +103,12 @@ def test_day_wage_charges_never_exceed_the_base_salary() -> None:
     result = deduct(*(fact(d, FULL) for d in days))
     assert result.wage_deduction == BASE
     uncapped = attendance_deduction(
-        [fact(d, FULL) for d in days], MAY, base_salary=BASE, performance_bonus=BONUS,
-        settings=AttendanceSettings(cap_wage_deduction_at_base_salary=False))
+        [fact(d, FULL) for d in days],
+        MAY,
+        base_salary=BASE,
+        performance_bonus=BONUS,
+        settings=AttendanceSettings(cap_wage_deduction_at_base_salary=False),
+    )
     assert uncapped.wage_deduction == Money(24 * 9_195, "CNY")
 
 
@@ -115,13 +119,20 @@ def test_more_than_three_consecutive_working_days_absent_are_termination_grounds
 
 
 def test_a_worked_day_breaks_the_absence_run() -> None:
-    assert not deduct(fact(2, FULL), fact(3, FULL), fact(7, FULL), fact(8, FULL)
-                      ).termination_grounds
+    assert not deduct(
+        fact(2, FULL), fact(3, FULL), fact(7, FULL), fact(8, FULL)
+    ).termination_grounds
 
 
 def test_more_than_five_days_absent_in_the_month_are_termination_grounds() -> None:
-    five = [fact(2, FULL), fact(7, FULL), fact(9, FULL), fact(14, FULL), fact(16, HALF),
-            fact(21, LATE, 30)]
+    five = [
+        fact(2, FULL),
+        fact(7, FULL),
+        fact(9, FULL),
+        fact(14, FULL),
+        fact(16, HALF),
+        fact(21, LATE, 30),
+    ]
     assert not deduct(*five).termination_grounds  # 4 + ½ + ½ = 5
     assert deduct(*five, fact(23, HALF)).termination_grounds
 
@@ -130,17 +141,21 @@ def test_supplied_working_calendar_is_used_for_consecutive_days() -> None:
     # May 1 is a public holiday: Apr 30 (not in month) aside, 2-3 + 6-7 with 4-5 weekend.
     calendar = {date(2024, 5, d) for d in (2, 3, 6, 7)}
     facts = [fact(2, FULL), fact(3, FULL), fact(6, FULL), fact(7, FULL)]
-    result = attendance_deduction(facts, MAY, base_salary=BASE, performance_bonus=BONUS,
-                                  working_days=calendar)
+    result = attendance_deduction(
+        facts, MAY, base_salary=BASE, performance_bonus=BONUS, working_days=calendar
+    )
     assert result.termination_grounds
 
 
-@pytest.mark.parametrize(("facts", "reason"), [
-    ([AttendanceFact(date(2024, 6, 1), LATE, 5)], "ATTENDANCE_OUTSIDE_MONTH"),
-    ([fact(2, LATE, 0)], "ATTENDANCE_MINUTES_MISSING"),
-    ([fact(2, FULL), fact(2, LATE, 5)], "ATTENDANCE_CONFLICT"),
-    ([fact(2, HALF), fact(2, HALF)], "ATTENDANCE_CONFLICT"),
-])
+@pytest.mark.parametrize(
+    ("facts", "reason"),
+    [
+        ([AttendanceFact(date(2024, 6, 1), LATE, 5)], "ATTENDANCE_OUTSIDE_MONTH"),
+        ([fact(2, LATE, 0)], "ATTENDANCE_MINUTES_MISSING"),
+        ([fact(2, FULL), fact(2, LATE, 5)], "ATTENDANCE_CONFLICT"),
+        ([fact(2, HALF), fact(2, HALF)], "ATTENDANCE_CONFLICT"),
+    ],
+)
 def test_inconsistent_facts_are_rejected(facts: list[AttendanceFact], reason: str) -> None:
     with pytest.raises(InvalidArgument) as err:
         deduct(*facts)

@@ -29,8 +29,9 @@ def cny(minor: int) -> Money:
     return Money(minor, "CNY")
 
 
-def pay(order: str, amount: int, ordered: date, collected: date | None, shop: str = "TMALL"
-        ) -> OrderPayment:
+def pay(
+    order: str, amount: int, ordered: date, collected: date | None, shop: str = "TMALL"
+) -> OrderPayment:
     return OrderPayment(order, shop, cny(amount), ordered, collected)
 
 
@@ -42,8 +43,10 @@ def test_only_payments_received_in_the_month_count_and_returns_deduct() -> None:
         pay("O4", 20_000, date(2024, 6, 25), date(2024, 7, 1)),  # received in July
         pay("O5", 10_000, date(2024, 5, 1), date(2024, 5, 31)),  # received in May
     ]
-    refunds = [ReturnRefund("O1", cny(30_000), date(2024, 6, 15)),
-               ReturnRefund("O5", cny(10_000), date(2024, 7, 2))]
+    refunds = [
+        ReturnRefund("O1", cny(30_000), date(2024, 6, 15)),
+        ReturnRefund("O5", cny(10_000), date(2024, 7, 2)),
+    ]
     result = commission_base(payments, refunds, JUNE, "CNY")
     assert result.collected == cny(150_000)
     assert result.refunded == cny(30_000)
@@ -54,8 +57,12 @@ def test_only_payments_received_in_the_month_count_and_returns_deduct() -> None:
 
 
 def test_base_never_goes_below_zero() -> None:
-    result = commission_base([pay("O1", 1_000, date(2024, 6, 1), date(2024, 6, 2))],
-                             [ReturnRefund("O0", cny(5_000), date(2024, 6, 3))], JUNE, "CNY")
+    result = commission_base(
+        [pay("O1", 1_000, date(2024, 6, 1), date(2024, 6, 2))],
+        [ReturnRefund("O0", cny(5_000), date(2024, 6, 3))],
+        JUNE,
+        "CNY",
+    )
     assert result.base == cny(0)
 
 
@@ -77,15 +84,17 @@ def test_first_year_leaver_counts_payments_received_up_to_and_including_the_leav
     day_after = pay("O2", 1, date(2024, 6, 18), date(2024, 6, 21))
     assert decide_payment(on_leaving_day, JUNE, leaver).counted
     assert decide_payment(day_after, JUNE, leaver).outcome is (
-        PaymentOutcome.COLLECTED_AFTER_LEAVING_FIRST_YEAR)
+        PaymentOutcome.COLLECTED_AFTER_LEAVING_FIRST_YEAR
+    )
 
 
 def test_strict_reading_excludes_payment_on_the_leaving_day() -> None:
     leaver = Employment("E1", date(2024, 1, 15), date(2024, 6, 20))
     strict = LeavingRules(count_leaving_day=False)
     assert collection_cutoff(leaver, strict) == date(2024, 6, 19)
-    assert not decide_payment(pay("O1", 1, date(2024, 6, 18), date(2024, 6, 20)), JUNE, leaver,
-                              strict).counted
+    assert not decide_payment(
+        pay("O1", 1, date(2024, 6, 18), date(2024, 6, 20)), JUNE, leaver, strict
+    ).counted
 
 
 def test_after_a_year_payment_on_day_15_counts_and_day_16_does_not() -> None:
@@ -95,15 +104,17 @@ def test_after_a_year_payment_on_day_15_counts_and_day_16_does_not() -> None:
     day_16 = pay("O2", 1, date(2024, 6, 9), date(2024, 6, 26))
     assert decide_payment(day_15, JUNE, leaver).counted
     assert decide_payment(day_16, JUNE, leaver).outcome is (
-        PaymentOutcome.COLLECTED_AFTER_GRACE_PERIOD)
+        PaymentOutcome.COLLECTED_AFTER_GRACE_PERIOD
+    )
 
 
 def test_grace_period_reaches_into_the_next_month() -> None:
     leaver = Employment("E1", date(2020, 3, 1), date(2024, 6, 25))
     july = YearMonth(2024, 7)
     assert decide_payment(pay("O1", 1, date(2024, 6, 24), date(2024, 7, 10)), july, leaver).counted
-    assert not decide_payment(pay("O2", 1, date(2024, 6, 24), date(2024, 7, 11)), july,
-                              leaver).counted
+    assert not decide_payment(
+        pay("O2", 1, date(2024, 6, 24), date(2024, 7, 11)), july, leaver
+    ).counted
 
 
 def test_orders_placed_after_leaving_never_count_for_the_leaver() -> None:
@@ -114,8 +125,10 @@ def test_orders_placed_after_leaving_never_count_for_the_leaver() -> None:
 
 def test_leavers_base_keeps_only_qualifying_payments_with_returns_still_deducted() -> None:
     leaver = Employment("E1", date(2024, 2, 1), date(2024, 6, 15))  # first-year leaver
-    payments = [pay("O1", 80_000, date(2024, 6, 1), date(2024, 6, 15)),
-                pay("O2", 50_000, date(2024, 6, 14), date(2024, 6, 16))]
+    payments = [
+        pay("O1", 80_000, date(2024, 6, 1), date(2024, 6, 15)),
+        pay("O2", 50_000, date(2024, 6, 14), date(2024, 6, 16)),
+    ]
     refunds = [ReturnRefund("O9", cny(10_000), date(2024, 6, 28))]
     group = commission_base(payments, refunds, JUNE, "CNY")
     mine = commission_base(payments, refunds, JUNE, "CNY", employment=leaver)

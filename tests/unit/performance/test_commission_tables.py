@@ -37,15 +37,61 @@ FUND = CommissionGroup.DEPARTMENT_ACTIVITY_FUND
 
 # completion → expected rate under the default gap policy (PREVIOUS_TIER).
 BOUNDARY_RATES = {
-    CS: {"0": "0", "0.3": "0", "0.3001": "0.005", "0.5": "0.005", "0.51": "0.01", "0.8": "0.01",
-         "0.81": "0.015", "1": "0.015", "1.1": "0.015", "1.2": "0.02", "3": "0.02"},
-    PROMO: {"0": "0", "0.3": "0", "0.3001": "0.01", "0.5": "0.01", "0.51": "0.015", "0.8": "0.015",
-            "0.81": "0.02", "1": "0.02", "1.1": "0.02", "1.2": "0.025", "3": "0.025"},
-    SUP: {"0": "0", "0.3": "0", "0.3001": "0.02", "0.5": "0.02", "0.51": "0.03", "0.8": "0.03",
-          "0.81": "0.04", "1": "0.04", "1.1": "0.04", "1.2": "0.05", "3": "0.05"},
-    FUND: {"0": "0", "0.3": "0", "0.3001": "0", "0.4999": "0", "0.5": "0.003", "0.51": "0.003",
-           "0.8": "0.003", "0.8001": "0.005", "0.81": "0.005", "1": "0.005", "1.0001": "0.01",
-           "1.01": "0.01", "1.1": "0.01", "1.2": "0.01"},
+    CS: {
+        "0": "0",
+        "0.3": "0",
+        "0.3001": "0.005",
+        "0.5": "0.005",
+        "0.51": "0.01",
+        "0.8": "0.01",
+        "0.81": "0.015",
+        "1": "0.015",
+        "1.1": "0.015",
+        "1.2": "0.02",
+        "3": "0.02",
+    },
+    PROMO: {
+        "0": "0",
+        "0.3": "0",
+        "0.3001": "0.01",
+        "0.5": "0.01",
+        "0.51": "0.015",
+        "0.8": "0.015",
+        "0.81": "0.02",
+        "1": "0.02",
+        "1.1": "0.02",
+        "1.2": "0.025",
+        "3": "0.025",
+    },
+    SUP: {
+        "0": "0",
+        "0.3": "0",
+        "0.3001": "0.02",
+        "0.5": "0.02",
+        "0.51": "0.03",
+        "0.8": "0.03",
+        "0.81": "0.04",
+        "1": "0.04",
+        "1.1": "0.04",
+        "1.2": "0.05",
+        "3": "0.05",
+    },
+    FUND: {
+        "0": "0",
+        "0.3": "0",
+        "0.3001": "0",
+        "0.4999": "0",
+        "0.5": "0.003",
+        "0.51": "0.003",
+        "0.8": "0.003",
+        "0.8001": "0.005",
+        "0.81": "0.005",
+        "1": "0.005",
+        "1.0001": "0.01",
+        "1.01": "0.01",
+        "1.1": "0.01",
+        "1.2": "0.01",
+    },
 }
 CASES = [(g, r, e) for g, rates in BOUNDARY_RATES.items() for r, e in rates.items()]
 
@@ -59,8 +105,16 @@ def test_seed_rate_at_each_boundary(group: CommissionGroup, ratio: str, expected
 # Commission on a base of 12,345.67 CNY at each seed rate, computed by hand, ROUND_HALF_UP:
 # e.g. 1,234,567 × 0.005 = 6,172.835 → 6,173; × 0.015 = 18,518.505 → 18,519.
 AMOUNT_ON_ODD_BASE = {
-    "0": 0, "0.003": 3_704, "0.005": 6_173, "0.01": 12_346, "0.015": 18_519, "0.02": 24_691,
-    "0.025": 30_864, "0.03": 37_037, "0.04": 49_383, "0.05": 61_728,
+    "0": 0,
+    "0.003": 3_704,
+    "0.005": 6_173,
+    "0.01": 12_346,
+    "0.015": 18_519,
+    "0.02": 24_691,
+    "0.025": 30_864,
+    "0.03": 37_037,
+    "0.04": 49_383,
+    "0.05": 61_728,
 }
 
 
@@ -68,9 +122,13 @@ AMOUNT_ON_ODD_BASE = {
 def test_seed_commission_amount_at_each_boundary_rounds_half_up(
     group: CommissionGroup, ratio: str, expected: str
 ) -> None:
-    result = group_commission(seed_commission_catalog(), group, YearMonth(2024, 5),
-                              base=Money(1_234_567, "CNY"),
-                              completion=Completion.of_ratio(D(ratio)))
+    result = group_commission(
+        seed_commission_catalog(),
+        group,
+        YearMonth(2024, 5),
+        base=Money(1_234_567, "CNY"),
+        completion=Completion.of_ratio(D(ratio)),
+    )
     assert result.amount == Money(AMOUNT_ON_ODD_BASE[expected], "CNY")
 
 
@@ -92,11 +150,14 @@ def test_half_a_percent_between_seed_bands_belongs_to_the_upper_band() -> None:
     assert seed_commission_table(FUND).rate_for(D("0.805")) == D("0.005")
 
 
-@pytest.mark.parametrize(("group", "at_100", "at_110", "just_below_120", "at_120"), [
-    (CS, "0.015", "0.02", "0.02", "0.02"),
-    (PROMO, "0.02", "0.025", "0.025", "0.025"),
-    (SUP, "0.04", "0.05", "0.05", "0.05"),
-])
+@pytest.mark.parametrize(
+    ("group", "at_100", "at_110", "just_below_120", "at_120"),
+    [
+        (CS, "0.015", "0.02", "0.02", "0.02"),
+        (PROMO, "0.02", "0.025", "0.025", "0.025"),
+        (SUP, "0.04", "0.05", "0.05", "0.05"),
+    ],
+)
 def test_next_tier_gap_policy_pays_the_120_percent_rate_above_100(
     group: CommissionGroup, at_100: str, at_110: str, just_below_120: str, at_120: str
 ) -> None:
@@ -107,9 +168,14 @@ def test_next_tier_gap_policy_pays_the_120_percent_rate_above_100(
     assert table.rate_for(D("1.2")) == D(at_120)
 
 
-@pytest.mark.parametrize(("group", "at_110", "at_105"), [
-    (CS, "0.0175", "0.01625"), (PROMO, "0.0225", "0.02125"), (SUP, "0.045", "0.0425"),
-])
+@pytest.mark.parametrize(
+    ("group", "at_110", "at_105"),
+    [
+        (CS, "0.0175", "0.01625"),
+        (PROMO, "0.0225", "0.02125"),
+        (SUP, "0.045", "0.0425"),
+    ],
+)
 def test_linear_gap_policy_interpolates_between_100_and_120_percent(
     group: CommissionGroup, at_110: str, at_105: str
 ) -> None:
@@ -156,23 +222,36 @@ def _tier(lower: str, li: bool, upper: str | None, ui: bool, rate: str) -> Tier:
     return Tier(D(lower), li, None if upper is None else D(upper), ui, D(rate))
 
 
-@pytest.mark.parametrize(("tiers", "reason"), [
-    ([], "COMMISSION_TIERS_EMPTY"),
-    ([_tier("0", True, "0.5", True, "0"), _tier("0.5", True, None, False, "0.01")],
-     "COMMISSION_TIERS_OVERLAP"),
-    ([_tier("0", True, "0.5", False, "0"), _tier("0.5", False, None, False, "0.01")],
-     "COMMISSION_TIERS_GAP"),
-    ([_tier("0", True, "0.6", True, "0"), _tier("0.5", False, None, False, "0.01")],
-     "COMMISSION_TIERS_OVERLAP"),
-    ([_tier("0", False, None, False, "0")], "COMMISSION_TIERS_NOT_FROM_ZERO"),
-    ([_tier("0", True, "1", True, "0")], "COMMISSION_TIERS_NOT_UNBOUNDED"),
-    ([_tier("0", True, "0.5", True, "0.02"), _tier("0.5", False, None, False, "0.01")],
-     "COMMISSION_RATES_DECREASING"),
-    ([_tier("0", True, None, False, "1.5")], "COMMISSION_RATE_OUT_OF_RANGE"),
-    ([_tier("0", True, None, True, "0")], "COMMISSION_TIER_INVALID_BOUND"),
-    ([_tier("0", True, "0", True, "0"), _tier("0", False, None, False, "0")],
-     "COMMISSION_TIER_EMPTY_INTERVAL"),
-])
+@pytest.mark.parametrize(
+    ("tiers", "reason"),
+    [
+        ([], "COMMISSION_TIERS_EMPTY"),
+        (
+            [_tier("0", True, "0.5", True, "0"), _tier("0.5", True, None, False, "0.01")],
+            "COMMISSION_TIERS_OVERLAP",
+        ),
+        (
+            [_tier("0", True, "0.5", False, "0"), _tier("0.5", False, None, False, "0.01")],
+            "COMMISSION_TIERS_GAP",
+        ),
+        (
+            [_tier("0", True, "0.6", True, "0"), _tier("0.5", False, None, False, "0.01")],
+            "COMMISSION_TIERS_OVERLAP",
+        ),
+        ([_tier("0", False, None, False, "0")], "COMMISSION_TIERS_NOT_FROM_ZERO"),
+        ([_tier("0", True, "1", True, "0")], "COMMISSION_TIERS_NOT_UNBOUNDED"),
+        (
+            [_tier("0", True, "0.5", True, "0.02"), _tier("0.5", False, None, False, "0.01")],
+            "COMMISSION_RATES_DECREASING",
+        ),
+        ([_tier("0", True, None, False, "1.5")], "COMMISSION_RATE_OUT_OF_RANGE"),
+        ([_tier("0", True, None, True, "0")], "COMMISSION_TIER_INVALID_BOUND"),
+        (
+            [_tier("0", True, "0", True, "0"), _tier("0", False, None, False, "0")],
+            "COMMISSION_TIER_EMPTY_INTERVAL",
+        ),
+    ],
+)
 def test_invalid_tiers_are_rejected_with_a_reason(tiers: list[Tier], reason: str) -> None:
     with pytest.raises(InvalidArgument) as err:
         CommissionTable(CS, 1, date(2024, 1, 1), None, tuple(tiers))
@@ -233,10 +312,12 @@ def test_open_ended_version_overlaps_any_later_one() -> None:
 
 
 def test_versions_of_different_groups_may_share_dates() -> None:
-    catalog = CommissionTableCatalog.of([
-        CommissionTable(CS, 1, date(2024, 1, 1), None, _flat("0.01")),
-        CommissionTable(PROMO, 1, date(2024, 1, 1), None, _flat("0.02")),
-    ])
+    catalog = CommissionTableCatalog.of(
+        [
+            CommissionTable(CS, 1, date(2024, 1, 1), None, _flat("0.01")),
+            CommissionTable(PROMO, 1, date(2024, 1, 1), None, _flat("0.02")),
+        ]
+    )
     assert len(catalog.tables) == 2
 
 

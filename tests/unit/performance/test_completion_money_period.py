@@ -53,12 +53,20 @@ def test_completion_of_a_ratio() -> None:
         Completion.of_ratio(Decimal("-0.01"))
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (Decimal("2.5"), 3), (Decimal("2.4999"), 2), (Decimal("-2.5"), -3), (Fraction(1, 2), 1),
-    (Fraction(-1, 3), 0), (7, 7),
-])
-def test_round_half_up_goes_away_from_zero_on_halves(value: Decimal | Fraction | int,
-                                                      expected: int) -> None:
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("2.5"), 3),
+        (Decimal("2.4999"), 2),
+        (Decimal("-2.5"), -3),
+        (Fraction(1, 2), 1),
+        (Fraction(-1, 3), 0),
+        (7, 7),
+    ],
+)
+def test_round_half_up_goes_away_from_zero_on_halves(
+    value: Decimal | Fraction | int, expected: int
+) -> None:
     assert round_half_up(value) == expected
 
 

@@ -17,10 +17,19 @@ from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 
 
-@pytest.mark.parametrize(("score", "grade"), [
-    ("100", Grade.EXCELLENT), ("90", Grade.EXCELLENT), ("89.99", Grade.GOOD), ("80", Grade.GOOD),
-    ("79.99", Grade.PASS), ("60", Grade.PASS), ("59.99", Grade.FAIL), ("0", Grade.FAIL),
-])
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        ("100", Grade.EXCELLENT),
+        ("90", Grade.EXCELLENT),
+        ("89.99", Grade.GOOD),
+        ("80", Grade.GOOD),
+        ("79.99", Grade.PASS),
+        ("60", Grade.PASS),
+        ("59.99", Grade.FAIL),
+        ("0", Grade.FAIL),
+    ],
+)
 def test_grade_boundaries_are_exact(score: str, grade: Grade) -> None:
     assert grade_for_score(Decimal(score)) is grade
 
@@ -38,9 +47,15 @@ def test_float_scores_are_refused() -> None:
     assert err.value.reason == "SCORE_NOT_DECIMAL"
 
 
-@pytest.mark.parametrize(("grade", "expected_minor"), [
-    (Grade.EXCELLENT, 21_250), (Grade.GOOD, 8_500), (Grade.PASS, 0), (Grade.FAIL, -21_250),
-])
+@pytest.mark.parametrize(
+    ("grade", "expected_minor"),
+    [
+        (Grade.EXCELLENT, 21_250),
+        (Grade.GOOD, 8_500),
+        (Grade.PASS, 0),
+        (Grade.FAIL, -21_250),
+    ],
+)
 def test_grade_coefficient_adjusts_performance_pay(grade: Grade, expected_minor: int) -> None:
     # 425.00 of performance pay × (coefficient − 1).
     assert grade_adjustment(Money(42_500, "CNY"), grade).amount == Money(expected_minor, "CNY")
@@ -52,8 +67,11 @@ def test_half_fen_grade_adjustment_rounds_half_up() -> None:
 
 
 def test_two_consecutive_failing_months_raise_a_review_flag() -> None:
-    grades = {YearMonth(2024, 1): Grade.FAIL, YearMonth(2024, 2): Grade.FAIL,
-              YearMonth(2024, 4): Grade.FAIL}
+    grades = {
+        YearMonth(2024, 1): Grade.FAIL,
+        YearMonth(2024, 2): Grade.FAIL,
+        YearMonth(2024, 4): Grade.FAIL,
+    }
     flag = consecutive_fail_review(grades, YearMonth(2024, 2))
     assert flag is not None
     assert flag.months == (YearMonth(2024, 1), YearMonth(2024, 2))

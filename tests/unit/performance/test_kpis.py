@@ -28,11 +28,18 @@ def test_sales_amount_is_orders_minus_refunds() -> None:
     assert kpis.sales_volume([3, 4, -1]) == 6
 
 
-@pytest.mark.parametrize(("this", "last", "expected"), [
-    (120, 100, D("0.2000")), (80, 100, D("-0.2000")), (1, 3, D("-0.6667")), (5, 0, None),
-])
-def test_growth_rate_is_change_over_last_period(this: int, last: int,
-                                                 expected: Decimal | None) -> None:
+@pytest.mark.parametrize(
+    ("this", "last", "expected"),
+    [
+        (120, 100, D("0.2000")),
+        (80, 100, D("-0.2000")),
+        (1, 3, D("-0.6667")),
+        (5, 0, None),
+    ],
+)
+def test_growth_rate_is_change_over_last_period(
+    this: int, last: int, expected: Decimal | None
+) -> None:
     assert kpis.growth_rate(this, last) == expected
 
 
@@ -88,15 +95,18 @@ def test_satisfaction_is_the_mean_survey_score() -> None:
         kpis.average_score([D("101")])
 
 
-@pytest.mark.parametrize(("kpi", "actual", "target", "score"), [
-    (Kpi.ORDER_ON_TIME_RATE, "0.95", "0.95", 100),
-    (Kpi.ORDER_ON_TIME_RATE, "0.99", "0.95", 100),  # capped at 100
-    (Kpi.ORDER_ON_TIME_RATE, "0.76", "0.95", 80),
-    (Kpi.SALES_GROWTH_RATE, "-0.05", "0.10", 0),  # never below 0
-    (Kpi.PRODUCT_DATA_ERROR_RATE, "0.01", "0.02", 100),  # lower is better
-    (Kpi.PRODUCT_DATA_ERROR_RATE, "0.04", "0.02", 50),
-    (Kpi.PRODUCT_DATA_ERROR_RATE, "0", "0", 100),
-])
+@pytest.mark.parametrize(
+    ("kpi", "actual", "target", "score"),
+    [
+        (Kpi.ORDER_ON_TIME_RATE, "0.95", "0.95", 100),
+        (Kpi.ORDER_ON_TIME_RATE, "0.99", "0.95", 100),  # capped at 100
+        (Kpi.ORDER_ON_TIME_RATE, "0.76", "0.95", 80),
+        (Kpi.SALES_GROWTH_RATE, "-0.05", "0.10", 0),  # never below 0
+        (Kpi.PRODUCT_DATA_ERROR_RATE, "0.01", "0.02", 100),  # lower is better
+        (Kpi.PRODUCT_DATA_ERROR_RATE, "0.04", "0.02", 50),
+        (Kpi.PRODUCT_DATA_ERROR_RATE, "0", "0", 100),
+    ],
+)
 def test_kpi_score_is_achievement_against_target_capped_at_100(
     kpi: Kpi, actual: str, target: str, score: int
 ) -> None:
@@ -122,11 +132,14 @@ def test_kpi_set_weights_must_sum_to_100_percent() -> None:
 
 
 def test_customer_service_kpi_score_is_the_weighted_sum() -> None:
-    result = score_kpi_set(DEFAULT_KPI_SETS[Role.CUSTOMER_SERVICE], {
-        Kpi.RESPONSE_TIMELINESS: KpiMeasurement(D("0.90"), D("0.95")),  # 94.7368…
-        Kpi.PROBLEM_RESOLUTION_RATE: KpiMeasurement(D("0.98"), D("0.95")),  # 100
-        Kpi.CUSTOMER_SATISFACTION: KpiMeasurement(D("88"), D("90")),  # 97.7777…
-    })
+    result = score_kpi_set(
+        DEFAULT_KPI_SETS[Role.CUSTOMER_SERVICE],
+        {
+            Kpi.RESPONSE_TIMELINESS: KpiMeasurement(D("0.90"), D("0.95")),  # 94.7368…
+            Kpi.PROBLEM_RESOLUTION_RATE: KpiMeasurement(D("0.98"), D("0.95")),  # 100
+            Kpi.CUSTOMER_SATISFACTION: KpiMeasurement(D("88"), D("90")),  # 97.7777…
+        },
+    )
     # 0.35 × 94.736842 + 0.35 × 100 + 0.30 × 97.777778 = 33.157895 + 35 + 29.333333 = 97.49
     assert result.total == D("97.49")
     assert result.per_kpi[Kpi.RESPONSE_TIMELINESS] == D("94.74")
@@ -134,11 +147,14 @@ def test_customer_service_kpi_score_is_the_weighted_sum() -> None:
 
 
 def test_undefined_kpi_is_left_out_and_listed() -> None:
-    result = score_kpi_set(DEFAULT_KPI_SETS[Role.PROMOTION], {
-        Kpi.PROMOTION_ROI: KpiMeasurement(D("3"), D("4")),  # 75
-        Kpi.TRAFFIC_GROWTH_RATE: KpiMeasurement(None, D("0.1")),
-        Kpi.PROMOTION_PLAN_EXECUTION: KpiMeasurement(D("1"), D("1")),  # 100
-    })
+    result = score_kpi_set(
+        DEFAULT_KPI_SETS[Role.PROMOTION],
+        {
+            Kpi.PROMOTION_ROI: KpiMeasurement(D("3"), D("4")),  # 75
+            Kpi.TRAFFIC_GROWTH_RATE: KpiMeasurement(None, D("0.1")),
+            Kpi.PROMOTION_PLAN_EXECUTION: KpiMeasurement(D("1"), D("1")),  # 100
+        },
+    )
     # (0.5 × 75 + 0.2 × 100) / 0.7 = 82.142857 → 82.14
     assert result.total == D("82.14")
     assert result.excluded == (Kpi.TRAFFIC_GROWTH_RATE,)
@@ -146,15 +162,20 @@ def test_undefined_kpi_is_left_out_and_listed() -> None:
 
 def test_missing_measurement_is_refused() -> None:
     with pytest.raises(FailedPrecondition) as err:
-        score_kpi_set(DEFAULT_KPI_SETS[Role.DATA_ANALYST],
-                      {Kpi.REPORT_ACCURACY: KpiMeasurement(D("1"), D("1"))})
+        score_kpi_set(
+            DEFAULT_KPI_SETS[Role.DATA_ANALYST],
+            {Kpi.REPORT_ACCURACY: KpiMeasurement(D("1"), D("1"))},
+        )
     assert err.value.reason == "KPI_MEASUREMENT_MISSING"
 
 
 def test_all_kpis_undefined_is_refused() -> None:
     with pytest.raises(FailedPrecondition) as err:
-        score_kpi_set(DEFAULT_KPI_SETS[Role.DATA_ANALYST], {
-            Kpi.REPORT_ACCURACY: KpiMeasurement(None, D("1")),
-            Kpi.REPORT_TIMELINESS: KpiMeasurement(None, D("1")),
-        })
+        score_kpi_set(
+            DEFAULT_KPI_SETS[Role.DATA_ANALYST],
+            {
+                Kpi.REPORT_ACCURACY: KpiMeasurement(None, D("1")),
+                Kpi.REPORT_TIMELINESS: KpiMeasurement(None, D("1")),
+            },
+        )
     assert err.value.reason == "KPI_ALL_UNDEFINED"

@@ -48,19 +48,35 @@ def amounts(statement: PayrollStatement) -> list[tuple[LineKind, int]]:
 
 
 def customer_service_statement() -> PayrollStatement:
-    group = group_commission(seed_commission_catalog(), CommissionGroup.CUSTOMER_SERVICE, MAY,
-                             base=cny(8_500_000), completion=completion(8_500_000, 10_000_000))
+    group = group_commission(
+        seed_commission_catalog(),
+        CommissionGroup.CUSTOMER_SERVICE,
+        MAY,
+        base=cny(8_500_000),
+        completion=completion(8_500_000, 10_000_000),
+    )
     members = ["E1", "E2", "E3"]
     shares = share_commission(group.amount, members)
-    return build_statement(StatementInputs(
-        employee_code="E1", month=MAY, role=Role.CUSTOMER_SERVICE,
-        completion=completion(8_500_000, 10_000_000), grade=Grade.GOOD,
-        sales_this_month=8_500_000, sales_last_month=9_000_000,
-        commission=explain_share(group, "E1", shares["E1"], members),
-        attendance=(may(2, AttendanceKind.LATE, 5), may(3, AttendanceKind.LATE, 5),
-                    may(6, AttendanceKind.EARLY_LEAVE, 15), may(7, AttendanceKind.LATE, 10),
-                    may(8, AttendanceKind.LATE, 20), may(13, AttendanceKind.ABSENT_HALF_DAY)),
-    ))
+    return build_statement(
+        StatementInputs(
+            employee_code="E1",
+            month=MAY,
+            role=Role.CUSTOMER_SERVICE,
+            completion=completion(8_500_000, 10_000_000),
+            grade=Grade.GOOD,
+            sales_this_month=8_500_000,
+            sales_last_month=9_000_000,
+            commission=explain_share(group, "E1", shares["E1"], members),
+            attendance=(
+                may(2, AttendanceKind.LATE, 5),
+                may(3, AttendanceKind.LATE, 5),
+                may(6, AttendanceKind.EARLY_LEAVE, 15),
+                may(7, AttendanceKind.LATE, 10),
+                may(8, AttendanceKind.LATE, 20),
+                may(13, AttendanceKind.ABSENT_HALF_DAY),
+            ),
+        )
+    )
 
 
 def test_worked_statement_for_a_customer_service_member() -> None:
@@ -116,16 +132,27 @@ def test_worked_statement_for_a_supervisor_over_plan() -> None:
     #   day wage 350,000 / 21.75 = 16,091.95 → 16,092; full day 3 ×     −48,276
     #   bonus charge 50% of (50,000 + 25,000)                           −37,500
     #   total                                                           849,224
-    group = group_commission(seed_commission_catalog(), CommissionGroup.SUPERVISOR, MAY,
-                             base=cny(10_000_000), completion=Completion.of_ratio(Decimal("1.25")))
-    statement = build_statement(StatementInputs(
-        employee_code="S1", month=MAY, role=Role.SUPERVISOR,
-        completion=Completion.of_ratio(Decimal("1.25")), grade=Grade.EXCELLENT,
-        sales_this_month=10_000_000, sales_last_month=9_000_000,
-        promoters_completion=completion(25, 100),
-        commission=explain_share(group, "S1", group.amount, ["S1"]),
-        attendance=(may(15, AttendanceKind.ABSENT_FULL_DAY),),
-    ))
+    group = group_commission(
+        seed_commission_catalog(),
+        CommissionGroup.SUPERVISOR,
+        MAY,
+        base=cny(10_000_000),
+        completion=Completion.of_ratio(Decimal("1.25")),
+    )
+    statement = build_statement(
+        StatementInputs(
+            employee_code="S1",
+            month=MAY,
+            role=Role.SUPERVISOR,
+            completion=Completion.of_ratio(Decimal("1.25")),
+            grade=Grade.EXCELLENT,
+            sales_this_month=10_000_000,
+            sales_last_month=9_000_000,
+            promoters_completion=completion(25, 100),
+            commission=explain_share(group, "S1", group.amount, ["S1"]),
+            attendance=(may(15, AttendanceKind.ABSENT_FULL_DAY),),
+        )
+    )
     assert amounts(statement) == [
         (LineKind.BASE_SALARY, 350_000),
         (LineKind.PERFORMANCE_PAY, 50_000),
@@ -140,21 +167,37 @@ def test_worked_statement_for_a_supervisor_over_plan() -> None:
 
 
 def test_contract_salary_replaces_the_default_and_fail_halves_performance_pay() -> None:
-    statement = build_statement(StatementInputs(
-        employee_code="E9", month=MAY, role=Role.PROMOTION, completion=completion(1, 2),
-        grade=Grade.FAIL, base_salary=cny(260_000)))
+    statement = build_statement(
+        StatementInputs(
+            employee_code="E9",
+            month=MAY,
+            role=Role.PROMOTION,
+            completion=completion(1, 2),
+            grade=Grade.FAIL,
+            base_salary=cny(260_000),
+        )
+    )
     # 260,000 + 25,000 − 12,500 + 0 = 272,500
-    assert amounts(statement)[:3] == [(LineKind.BASE_SALARY, 260_000),
-                                      (LineKind.PERFORMANCE_PAY, 25_000),
-                                      (LineKind.GRADE_ADJUSTMENT, -12_500)]
+    assert amounts(statement)[:3] == [
+        (LineKind.BASE_SALARY, 260_000),
+        (LineKind.PERFORMANCE_PAY, 25_000),
+        (LineKind.GRADE_ADJUSTMENT, -12_500),
+    ]
     assert statement.total() == cny(272_500)
 
 
 def test_base_salary_in_another_currency_is_refused() -> None:
     with pytest.raises(InvalidArgument):
-        build_statement(StatementInputs(
-            employee_code="E9", month=MAY, role=Role.PROMOTION, completion=completion(1, 2),
-            grade=Grade.PASS, base_salary=Money(100_000, "USD")))
+        build_statement(
+            StatementInputs(
+                employee_code="E9",
+                month=MAY,
+                role=Role.PROMOTION,
+                completion=completion(1, 2),
+                grade=Grade.PASS,
+                base_salary=Money(100_000, "USD"),
+            )
+        )
 
 
 def test_approved_statement_is_closed_and_corrected_only_by_a_new_statement() -> None:
@@ -168,8 +211,10 @@ def test_approved_statement_is_closed_and_corrected_only_by_a_new_statement() ->
         statement.approve("HR2", date(2024, 6, 13))
 
     correction = correction_statement(
-        statement, [adjustment_line(cny(-2_500), "4th lateness was an approved errand", "HR1")],
-        sequence=1)
+        statement,
+        [adjustment_line(cny(-2_500), "4th lateness was an approved errand", "HR1")],
+        sequence=1,
+    )
     assert correction.kind is StatementKind.CORRECTION
     assert correction.total() == cny(-2_500)
     assert statement.total() == cny(248_065)  # the original is untouched
@@ -180,8 +225,9 @@ def test_approved_statement_is_closed_and_corrected_only_by_a_new_statement() ->
 
 def test_draft_is_changed_directly_not_corrected() -> None:
     with pytest.raises(FailedPrecondition) as err:
-        correction_statement(customer_service_statement(),
-                             [adjustment_line(cny(1), "x", "HR1")], sequence=1)
+        correction_statement(
+            customer_service_statement(), [adjustment_line(cny(1), "x", "HR1")], sequence=1
+        )
     assert err.value.reason == "STATEMENT_NOT_APPROVED"
 
 

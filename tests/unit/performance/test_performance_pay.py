@@ -33,10 +33,19 @@ def test_default_base_salaries_are_3500_and_2000() -> None:
     assert pay_level(Role.CUSTOMER_SERVICE) is MEMBER
 
 
-@pytest.mark.parametrize(("ratio", "expected_minor"), [
-    ("0", 0), ("0.2999", 0), ("0.3", 15_000), ("0.3001", 15_005), ("0.5", 25_000),
-    ("0.85", 42_500), ("1", 50_000), ("1.5", 50_000),
-])
+@pytest.mark.parametrize(
+    ("ratio", "expected_minor"),
+    [
+        ("0", 0),
+        ("0.2999", 0),
+        ("0.3", 15_000),
+        ("0.3001", 15_005),
+        ("0.5", 25_000),
+        ("0.85", 42_500),
+        ("1", 50_000),
+        ("1.5", 50_000),
+    ],
+)
 def test_performance_pay_is_the_completed_share_of_500(ratio: str, expected_minor: int) -> None:
     assert performance_pay(Completion.of_ratio(D(ratio))).amount == cny(expected_minor)
 
@@ -63,15 +72,18 @@ def test_full_pay_can_be_granted_before_the_site_runs_smoothly() -> None:
     assert result.amount == cny(50_000)
 
 
-@pytest.mark.parametrize(("level", "ratio", "expected_minor"), [
-    (MEMBER, "1.0001", 5_000),  # 50.025 → 50
-    (MEMBER, "1.01", 5_300),  # 52.50 → 53 (half up to the yuan)
-    (MEMBER, "1.1", 7_500),
-    (MEMBER, "1.2", 10_000),
-    (MEMBER, "2", 10_000),
-    (HEAD, "1.1", 12_500),
-    (HEAD, "1.3", 15_000),
-])
+@pytest.mark.parametrize(
+    ("level", "ratio", "expected_minor"),
+    [
+        (MEMBER, "1.0001", 5_000),  # 50.025 → 50
+        (MEMBER, "1.01", 5_300),  # 52.50 → 53 (half up to the yuan)
+        (MEMBER, "1.1", 7_500),
+        (MEMBER, "1.2", 10_000),
+        (MEMBER, "2", 10_000),
+        (HEAD, "1.1", 12_500),
+        (HEAD, "1.3", 15_000),
+    ],
+)
 def test_over_plan_bonus_rises_linearly_to_120_percent(
     level: PayLevel, ratio: str, expected_minor: int
 ) -> None:
@@ -91,9 +103,15 @@ def test_over_plan_without_higher_sales_than_last_month_earns_no_bonus() -> None
     assert "not evidenced" in unknown.explanation
 
 
-@pytest.mark.parametrize(("ratio", "expected_minor"), [
-    ("0", -5_000), ("0.2999", -5_000), ("0.3", 0), ("0.9", 0),
-])
+@pytest.mark.parametrize(
+    ("ratio", "expected_minor"),
+    [
+        ("0", -5_000),
+        ("0.2999", -5_000),
+        ("0.3", 0),
+        ("0.9", 0),
+    ],
+)
 def test_supervisor_loses_50_when_promoters_complete_under_30_percent(
     ratio: str, expected_minor: int
 ) -> None:

@@ -34,7 +34,11 @@ def test_ranking_within_department_shares_ranks_on_ties_listed_by_code() -> None
     ]
     by_score = department_ranking(entries, RankBy.TOTAL_SCORE)
     assert [(r.rank, r.entry.employee_code) for r in by_score["OPS"]] == [
-        (1, "E1"), (2, "E2"), (2, "E3"), (4, "E4")]
+        (1, "E1"),
+        (2, "E2"),
+        (2, "E3"),
+        (4, "E4"),
+    ]
     assert "WAREHOUSE" not in by_score
     by_sales = department_ranking(entries, RankBy.SALES)
     assert [r.entry.employee_code for r in by_sales["OPS"]] == ["E3", "E2", "E1"]
@@ -63,9 +67,14 @@ def test_kpi_trend_orders_months_and_shows_change_from_the_month_before() -> Non
 def test_kpi_trend_refuses_two_values_for_one_month() -> None:
     month = YearMonth(2024, 1)
     with pytest.raises(InvalidArgument):
-        kpi_trend([KpiObservation("E1", month, Kpi.PROMOTION_ROI, D("1")),
-                   KpiObservation("E1", month, Kpi.PROMOTION_ROI, D("2"))],
-                  "E1", Kpi.PROMOTION_ROI)
+        kpi_trend(
+            [
+                KpiObservation("E1", month, Kpi.PROMOTION_ROI, D("1")),
+                KpiObservation("E1", month, Kpi.PROMOTION_ROI, D("2")),
+            ],
+            "E1",
+            Kpi.PROMOTION_ROI,
+        )
 
 
 def test_commission_by_group_sums_the_month_only() -> None:

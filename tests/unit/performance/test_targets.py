@@ -30,18 +30,29 @@ def setting(
     approved_by: str | None = None,
     month_closed: bool = False,
 ) -> TargetChange:
-    return set_target(scope=TargetScope.GROUP, subject_code="CS", month=month, amount=AMOUNT,
-                      set_by="M1", today=today, previous=previous, approved_by=approved_by,
-                      month_closed=month_closed)
+    return set_target(
+        scope=TargetScope.GROUP,
+        subject_code="CS",
+        month=month,
+        amount=AMOUNT,
+        set_by="M1",
+        today=today,
+        previous=previous,
+        approved_by=approved_by,
+        month_closed=month_closed,
+    )
 
 
-@pytest.mark.parametrize(("month", "deadline"), [
-    (YearMonth(2024, 6), date(2024, 5, 29)),
-    (YearMonth(2024, 5), date(2024, 4, 29)),
-    (YearMonth(2024, 3), date(2024, 2, 29)),  # leap February: its last day
-    (YearMonth(2023, 3), date(2023, 2, 28)),  # February: its last day
-    (YearMonth(2025, 1), date(2024, 12, 29)),
-])
+@pytest.mark.parametrize(
+    ("month", "deadline"),
+    [
+        (YearMonth(2024, 6), date(2024, 5, 29)),
+        (YearMonth(2024, 5), date(2024, 4, 29)),
+        (YearMonth(2024, 3), date(2024, 2, 29)),  # leap February: its last day
+        (YearMonth(2023, 3), date(2023, 2, 28)),  # February: its last day
+        (YearMonth(2025, 1), date(2024, 12, 29)),
+    ],
+)
 def test_deadline_is_day_29_of_the_previous_month_or_its_last_day(
     month: YearMonth, deadline: date
 ) -> None:
@@ -94,8 +105,14 @@ def test_target_for_a_closed_month_is_refused() -> None:
 
 def test_target_must_be_positive_and_match_the_previous_one() -> None:
     with pytest.raises(InvalidArgument) as err:
-        set_target(scope=TargetScope.EMPLOYEE, subject_code="E1", month=JUNE,
-                   amount=Money(0, "CNY"), set_by="M1", today=date(2024, 5, 1))
+        set_target(
+            scope=TargetScope.EMPLOYEE,
+            subject_code="E1",
+            month=JUNE,
+            amount=Money(0, "CNY"),
+            set_by="M1",
+            today=date(2024, 5, 1),
+        )
     assert err.value.reason == "TARGET_NOT_POSITIVE"
     other = setting(date(2024, 5, 1), YearMonth(2024, 7)).target
     with pytest.raises(InvalidArgument) as err:

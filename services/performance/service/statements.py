@@ -1,0 +1,191 @@
+"""Payroll statements: computed from the facts, approved (closed), corrected by new statements."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from services.common.errors import NotFound
+from services.people.domain.confidentiality import DataCategory
+from services.performance.db.records import GroupCommissionRecord, StoredStatement
+from services.performance.db.unit_of_work import PerformanceUnitOfWork
+from services.performance.domain.money import Money
+from services.performance.domain.payroll import (
+    StatementState,
+    adjustment_line,
+    correction_statement,
+)
+from services.performance.domain.payroll_month import MonthInputs, MonthPayroll, compute_month
+from services.performance.domain.period import YearMonth
+from services.performance.service.access import Access, audit_change, audit_read
+from services.performance.service.commission import catalog
+from services.performance.service.context import Deps, Viewer
+
+
+async def month_inputs(deps: Deps, uow: PerformanceUnitOfWork, month: YearMonth) -> MonthInputs:
+    first, last = month.previous().first_day(), month.last_day()
+    return MonthInputs(
+        month=month,
+        employees=await uow.facts.employees(month.last_day()),
+        payments=await uow.facts.payments(first, last),
+        refunds=await uow.facts.refunds(first, last),
+        targets=await uow.targets.amounts(month),
+        grades=await uow.appraisals.closed_grades(month),
+        review_flags=await uow.appraisals.review_flags(month),
+        attendance=await uow.facts.attendance(month),
+        share_weights=await uow.commission.share_weights(month),
+        misconduct_found_on=await uow.commission.misconduct(),
+    )
+
+
+def _group_records(payroll: MonthPayroll) -> list[GroupCommissionRecord]:
+    return [
+        GroupCommissionRecord(
+            group,
+            result.commission.base,
+            ""
+            if result.commission.completion.ratio is None
+            else str(result.commission.completion.ratio),
+            str(result.commission.rate),
+            result.commission.table_version,
+            result.commission.amount,
+            result.members,
+        )
+        for group, result in payroll.groups.items()
+    ]
+
+
+async def compute_statements(
+    deps: Deps, month: YearMonth, codes: Iterable[str] = ()
+) -> list[StoredStatement]:
+    """(Re)compute the month's regular drafts; approved statements never change."""
+    viewer = Viewer.current()
+    only = frozenset(codes) or None
+    async with deps.db.unit_of_work() as uow:
+        await uow.statements.lock_month(month)
+        inputs = replace(await month_inputs(deps, uow, month), only=only)
+        payroll = compute_month(inputs, await catalog(uow), deps.settings.policy)
+        approved = await uow.statements.approved_regular(month)
+        for code, computed in payroll.statements.items():
+            if code in approved:
+                continue
+            await uow.statements.save(
+                StoredStatement(
+                    computed.statement, (*computed.flags, *payroll.flags), computed.group
+                )
+            )
+        if only is None:
+            await uow.statements.delete_drafts(month, set(payroll.statements) | approved)
+        await uow.statements.replace_groups(month, _group_records(payroll))
+        await audit_change(
+            uow,
+            viewer,
+            "STATEMENTS_COMPUTED",
+            "statements",
+            None,
+            month=str(month),
+            employees=sorted(payroll.statements),
+        )
+        await uow.commit()
+        return await uow.statements.page(
+            month, set(only) if only else None, None, 10_000, sequence=0
+        )
+
+
+async def get_statement(deps: Deps, code: str, month: YearMonth, sequence: int) -> StoredStatement:
+    async with deps.db.unit_of_work() as uow:
+        access = await Access.load(deps, uow)
+        decision = access.decide(code, DataCategory.PAY)
+        await audit_read(
+            uow, access.viewer, "statements", [decision], month=str(month), sequence=sequence
+        )
+        await uow.commit()
+        decision.require()
+        stored = await uow.statements.get(code, month, sequence)
+    if stored is None:
+        raise NotFound(
+            f"no statement {sequence} of {code} for {month}", reason="STATEMENT_NOT_FOUND"
+        )
+    return stored
+
+
+async def list_statements(
+    deps: Deps, month: YearMonth, code: str | None, after: tuple[str, int] | None, limit: int
+) -> tuple[list[StoredStatement], tuple[str, int] | None]:
+    """The caller's visible statements; the cursor covers rows read, shown or not."""
+    async with deps.db.unit_of_work() as uow:
+        access = await Access.load(deps, uow)
+        page = await uow.statements.page(month, {code} if code else None, after, limit)
+        decisions = {
+            s.statement.employee_code: access.decide(s.statement.employee_code, DataCategory.PAY)
+            for s in page
+        }
+        shown = [s for s in page if decisions[s.statement.employee_code].allowed]
+        await audit_read(
+            uow,
+            access.viewer,
+            "statements",
+            [decisions[code] for code in sorted({s.statement.employee_code for s in shown})],
+            month=str(month),
+            listed=True,
+        )
+        await uow.commit()
+    last = page[-1].statement if len(page) == limit else None
+    return shown, (last.employee_code, last.sequence) if last else None
+
+
+async def approve_statement(
+    deps: Deps, code: str, month: YearMonth, sequence: int
+) -> StoredStatement:
+    viewer = Viewer.current()
+    async with deps.db.unit_of_work() as uow:
+        await uow.statements.lock_month(month)
+        stored = await uow.statements.get(code, month, sequence, for_update=True)
+        if stored is None:
+            raise NotFound(
+                f"no statement {sequence} of {code} for {month}", reason="STATEMENT_NOT_FOUND"
+            )
+        if stored.statement.state is StatementState.APPROVED:
+            return stored  # approving twice changes nothing
+        stored.statement.approve(viewer.subject, deps.today())
+        await uow.statements.save(stored)
+        await audit_change(
+            uow,
+            viewer,
+            "STATEMENT_APPROVED",
+            "statements",
+            code,
+            month=str(month),
+            sequence=sequence,
+            total_minor=stored.statement.total().minor,
+        )
+        await uow.commit()
+    return stored
+
+
+async def create_correction(
+    deps: Deps, code: str, month: YearMonth, adjustments: list[tuple[Money, str]]
+) -> StoredStatement:
+    viewer = Viewer.current()
+    async with deps.db.unit_of_work() as uow:
+        await uow.statements.lock_month(month)
+        original = await uow.statements.get(code, month, 0)
+        if original is None:
+            raise NotFound(f"no statement of {code} for {month}", reason="STATEMENT_NOT_FOUND")
+        lines = [adjustment_line(amount, reason, viewer.subject) for amount, reason in adjustments]
+        sequence = await uow.statements.next_sequence(code, month)
+        correction = correction_statement(original.statement, lines, sequence)
+        stored = StoredStatement(correction, (), original.group)
+        await uow.statements.save(stored)
+        await audit_change(
+            uow,
+            viewer,
+            "CORRECTION_CREATED",
+            "statements",
+            code,
+            month=str(month),
+            sequence=sequence,
+            adjustments=[{"amount_minor": a.minor, "reason": r} for a, r in adjustments],
+        )
+        await uow.commit()
+    return stored

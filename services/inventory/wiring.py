@@ -12,18 +12,25 @@ from services.common.config import Settings
 from services.common.outbox import EventFeed
 from services.common.peers import connect_peers
 from services.common.server import Wiring
+from services.inventory.api.base import utc_now
 from services.inventory.api.servicer import InventoryServicer
 from services.inventory.db import tables
+from services.inventory.db.unit_of_work import InventoryDatabase
+from services.inventory.service.jobs import expiry_job
+from services.inventory.settings import load_inventory_settings
 
 MIGRATIONS = Path(__file__).parent / "db" / "migrations"
 
 
 async def wire(settings: Settings, engine: AsyncEngine) -> Wiring:
     peers = connect_peers(settings)
-    servicer = InventoryServicer(EventFeed(engine, tables.outbox_events))
+    inventory = load_inventory_settings(settings)
+    db = InventoryDatabase(engine)
+    servicer = InventoryServicer(db, inventory, EventFeed(engine, tables.outbox_events), utc_now)
     return Wiring(
         services=[pb.DESCRIPTOR.services_by_name["InventoryService"]],
         register=lambda server: pb_grpc.add_InventoryServiceServicer_to_server(servicer, server),
         key_source=peers.key_source,
+        background=[expiry_job(db, inventory, utc_now)],
         close=[peers.close],
     )

@@ -1,22 +1,33 @@
-"""InventoryService: protobuf ↔ use cases, nothing else."""
+"""InventoryService: protobuf ↔ use cases, nothing else (one part per area, see the mixins)."""
 
 from __future__ import annotations
 
-import grpc
-from storeops.inventory.v1 import inventory_service_pb2 as pb
+from collections.abc import Callable
+from datetime import datetime
+
 from storeops.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
 
-from services.common.feeds import list_events
 from services.common.outbox import EventFeed
+from services.inventory.api.base import utc_now
+from services.inventory.api.catalogue import CatalogueApi
+from services.inventory.api.operations import OperationsApi
+from services.inventory.api.receiving import ReceivingApi
+from services.inventory.api.stock import StockApi
+from services.inventory.db.unit_of_work import InventoryDatabase
+from services.inventory.settings import InventorySettings
 
 
-class InventoryServicer(pb_grpc.InventoryServiceServicer):
-    def __init__(self, feed: EventFeed) -> None:
+class InventoryServicer(
+    CatalogueApi, ReceivingApi, StockApi, OperationsApi, pb_grpc.InventoryServiceServicer
+):
+    def __init__(
+        self,
+        db: InventoryDatabase,
+        settings: InventorySettings,
+        feed: EventFeed,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._db = db
+        self._settings = settings
         self._feed = feed
-
-    async def ListEvents(
-        self, request: pb.ListEventsRequest, context: grpc.aio.ServicerContext
-    ) -> pb.ListEventsResponse:
-        return await list_events(
-            self._feed, request.after, request.page_size, pb.ListEventsResponse
-        )
+        self._clock = clock

@@ -43,9 +43,7 @@ warehouses = sa.Table(
 bins = sa.Table(
     "bins",
     metadata,
-    sa.Column(
-        "warehouse_code", sa.Text, sa.ForeignKey("warehouses.code"), primary_key=True
-    ),
+    sa.Column("warehouse_code", sa.Text, sa.ForeignKey("warehouses.code"), primary_key=True),
     sa.Column("bin_code", sa.Text, primary_key=True),
     sa.Column("description", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", TIMESTAMP, nullable=False, server_default=_now()),
@@ -308,9 +306,7 @@ customer_returns = sa.Table(
 customer_return_lines = sa.Table(
     "customer_return_lines",
     metadata,
-    sa.Column(
-        "return_id", sa.Text, sa.ForeignKey("customer_returns.return_id"), primary_key=True
-    ),
+    sa.Column("return_id", sa.Text, sa.ForeignKey("customer_returns.return_id"), primary_key=True),
     sa.Column("line_no", sa.Integer, primary_key=True),
     sa.Column("sku_code", sa.Text, nullable=False),
     sa.Column("quantity", sa.Integer, nullable=False),
@@ -438,9 +434,7 @@ replenishment_plans = sa.Table(
 replenishment_lines = sa.Table(
     "replenishment_lines",
     metadata,
-    sa.Column(
-        "plan_id", sa.Text, sa.ForeignKey("replenishment_plans.plan_id"), primary_key=True
-    ),
+    sa.Column("plan_id", sa.Text, sa.ForeignKey("replenishment_plans.plan_id"), primary_key=True),
     sa.Column("sku_code", sa.Text, primary_key=True),
     sa.Column("quantity", sa.Integer, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),

@@ -76,14 +76,24 @@ def require_available(lines: Sequence[SkuQuantity], available: Mapping[str, int]
     """Raise FailedPrecondition (``INSUFFICIENT_STOCK``) naming every short SKU, or return."""
     short = find_shortages(lines, available)
     if short:
-        detail = "; ".join(
-            f"{s.sku_code}: {s.available} available, {s.requested} requested" for s in short
-        )
-        raise FailedPrecondition(
-            f"not enough stock to reserve, nothing was reserved — {detail}",
-            reason="INSUFFICIENT_STOCK",
-            metadata={"short_skus": ",".join(s.sku_code for s in short)},
-        )
+        raise insufficient_stock(short)
+
+
+def insufficient_stock(short: Sequence[Shortage]) -> FailedPrecondition:
+    """The refusal of a reservation: every short SKU with requested and available units, in the
+    message and in the metadata (``short_skus`` plus ``<sku>.requested`` / ``<sku>.available``)."""
+    detail = "; ".join(
+        f"{s.sku_code}: {s.available} available, {s.requested} requested" for s in short
+    )
+    metadata = {"short_skus": ",".join(s.sku_code for s in short)}
+    for s in short:
+        metadata[f"{s.sku_code}.requested"] = str(s.requested)
+        metadata[f"{s.sku_code}.available"] = str(s.available)
+    return FailedPrecondition(
+        f"not enough stock to reserve, nothing was reserved — {detail}",
+        reason="INSUFFICIENT_STOCK",
+        metadata=metadata,
+    )
 
 
 def payload_fingerprint(lines: Sequence[SkuQuantity]) -> str:

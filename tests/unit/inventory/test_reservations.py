@@ -69,7 +69,11 @@ def test_require_available_raises_naming_the_short_skus():
     assert err.value.reason == "INSUFFICIENT_STOCK"
     assert "TEA-1: 3 available, 5 requested" in err.value.message
     assert "TEA-2" not in err.value.message
-    assert err.value.metadata == {"short_skus": "TEA-1"}
+    assert err.value.metadata == {
+        "short_skus": "TEA-1",
+        "TEA-1.requested": "5",
+        "TEA-1.available": "3",
+    }
 
 
 def test_require_available_passes_when_everything_is_there():

@@ -313,9 +313,7 @@ def upgrade() -> None:
     op.create_index("ix_transfers_requested", "transfers", ["requested_at", "transfer_id"])
     op.create_table(
         "transfer_lines",
-        sa.Column(
-            "transfer_id", sa.Text, sa.ForeignKey("transfers.transfer_id"), primary_key=True
-        ),
+        sa.Column("transfer_id", sa.Text, sa.ForeignKey("transfers.transfer_id"), primary_key=True),
         sa.Column("line_no", sa.Integer, primary_key=True),
         sa.Column("sku_code", sa.Text, nullable=False),
         sa.Column("requested", sa.Integer, nullable=False),

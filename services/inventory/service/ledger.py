@@ -1,0 +1,124 @@
+"""The ledger: listing, the consistency check (VerifyLedger, `check-ledger`), stock value at a
+moment, cost of goods issued over a period and the turnover it gives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from services.inventory.db.ledger import Discrepancy, LedgerFilter, LedgerRepository
+from services.inventory.db.unit_of_work import InventoryDatabase
+from services.inventory.domain.money import Money
+from services.inventory.domain.valuation import inventory_turnover
+from services.inventory.service import paging
+from services.inventory.service.catalogue import Page
+
+
+async def list_entries(
+    db: InventoryDatabase, where: LedgerFilter, page_size: int, page_token: str
+) -> Page[Any]:
+    """Entries oldest first (by id), keyset-paged."""
+    limit = paging.size(page_size, default=100, maximum=1000)
+    async with db.unit_of_work() as uow:
+        rows = await uow.ledger.find(where, paging.after_int(page_token), limit)
+    last = {"k": int(rows[-1].id)} if rows else None
+    return Page(rows, paging.next_token(rows, limit, last))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Result of comparing every stored balance with the ledger."""
+
+    entries_checked: int
+    skus_checked: int
+    discrepancies: list[Discrepancy]
+    checked_at: datetime
+
+    @property
+    def consistent(self) -> bool:
+        """No discrepancy found."""
+        return not self.discrepancies
+
+
+async def verify_ledger(
+    db: InventoryDatabase, sku_code: str, max_discrepancies: int, now: datetime
+) -> Verification:
+    """One REPEATABLE READ snapshot, so postings in flight are seen whole or not at all."""
+    limit = max_discrepancies or 100
+    async with db.engine.connect() as connection:
+        snapshot = await connection.execution_options(isolation_level="REPEATABLE READ")
+        async with snapshot.begin():
+            repository = LedgerRepository(snapshot)
+            found = await repository.discrepancies(sku_code, limit)
+            entries, skus = await repository.counts(sku_code)
+    return Verification(entries, skus, found, now)
+
+
+@dataclass(frozen=True)
+class WarehouseValue:
+    """Units and value per currency held in one warehouse."""
+
+    warehouse_code: str
+    on_hand: int
+    values: list[Money]
+
+
+async def stock_value(
+    db: InventoryDatabase, as_of: datetime
+) -> tuple[list[Money], list[WarehouseValue]]:
+    """Inventory value at `as_of` from the ledger's value deltas (FIFO lot cost)."""
+    async with db.unit_of_work() as uow:
+        rows = await uow.ledger.value_by_warehouse(as_of)
+    totals: dict[str, int] = {}
+    per_warehouse: dict[str, WarehouseValue] = {}
+    for code, currency, units, value in rows:
+        entry = per_warehouse.setdefault(code, WarehouseValue(code, 0, []))
+        per_warehouse[code] = WarehouseValue(
+            code,
+            entry.on_hand + units,
+            [*entry.values, Money(value, currency)] if currency else entry.values,
+        )
+        if currency:
+            totals[currency] = totals.get(currency, 0) + value
+    return (
+        [Money(v, c) for c, v in sorted(totals.items())],
+        [w for w in per_warehouse.values() if w.on_hand or any(m.amount_minor for m in w.values)],
+    )
+
+
+@dataclass(frozen=True)
+class CostFigures:
+    """Cost of goods issued over a period in one currency, and the turnover inputs."""
+
+    cost_of_goods_issued: Money
+    opening_value: Money
+    closing_value: Money
+    turnover: Decimal | None
+    units_issued: int
+
+
+async def cost_of_goods_issued(
+    db: InventoryDatabase, start: datetime, end: datetime
+) -> list[CostFigures]:
+    """Per currency: COGS in [start, end), the value at start and at end, the turnover."""
+    async with db.unit_of_work() as uow:
+        issued = await uow.ledger.issues_between(start, end)
+        opening = await uow.ledger.value_at(start, before=True)
+        closing = await uow.ledger.value_at(end, before=True)
+    figures = []
+    for currency in sorted(set(issued) | set(opening) | set(closing)):
+        cogs = Money(issued.get(currency, (0, 0))[0], currency)
+        open_value = Money(opening.get(currency, 0), currency)
+        close_value = Money(closing.get(currency, 0), currency)
+        figures.append(
+            CostFigures(
+                cogs,
+                open_value,
+                close_value,
+                inventory_turnover(cogs, open_value, close_value),
+                issued.get(currency, (0, 0))[1],
+            )
+        )
+    return figures

@@ -1,6 +1,6 @@
 """March 2026 of a small e-commerce department, as the three feeds tell it.
 
-S1 supervises (ops_supervisor, 3,500); P1 promotes (promotion_specialist, 2,000); C1 and C2 do
+S1 supervises (ops_supervisor, 3,500) and reports to GM1; P1 promotes (promotion_specialist, 2,000); C1 and C2 do
 customer service (cs_specialist, 2,000). C2 joined on 2025-12-01 and leaves on 2026-03-15, inside
 the first year. February: P1 sold 500.00. March: P1 1,200.00 (O1, 200.00 of it refunded on the
 25th) and 100.00 unpaid (O4); C1 400.00 (O2); C2 300.00 placed on the 10th but paid on the 20th,
@@ -16,7 +16,8 @@ MONTH = "2026-03"
 
 def feeds() -> dict[str, ev.Feed]:
     people, orders, inventory = ev.Feed("people"), ev.Feed("orders"), ev.Feed("inventory")
-    ev.hired(people, "S1", "ops_supervisor", "operations", "", "2024-01-01", 350_000)
+    ev.hired(people, "GM1", "gm", "gm_office", "", "2020-01-01", 900_000)
+    ev.hired(people, "S1", "ops_supervisor", "operations", "GM1", "2024-01-01", 350_000)
     ev.hired(people, "P1", "promotion_specialist", "operations", "S1", "2025-06-01", 200_000)
     ev.hired(people, "C1", "cs_specialist", "customer_service", "S1", "2025-01-01", 200_000)
     ev.hired(people, "C2", "cs_specialist", "customer_service", "S1", "2025-12-01", 200_000)

@@ -53,7 +53,7 @@ async def test_a_late_change_waits_for_someone_else_to_approve_it(
         )
     clock.set("2026-03-30 10:00")
     with acting_as("M1"):
-        with pytest.raises(Exception) as no_reason:
+        with pytest.raises(InvalidArgument) as no_reason:
             await targets.upsert_target(
                 deps, TargetScope.GROUP, "PROMOTION", APRIL, Money(150_000, "CNY"), ""
             )
@@ -62,7 +62,7 @@ async def test_a_late_change_waits_for_someone_else_to_approve_it(
         )
         with pytest.raises(PermissionDenied) as own:
             await targets.approve_target(deps, TargetScope.GROUP, "PROMOTION", APRIL)
-    assert getattr(no_reason.value, "reason", "") == "TARGET_CHANGE_REASON_MISSING"
+    assert no_reason.value.reason == "TARGET_CHANGE_REASON_MISSING"
     assert proposed.current is not None
     assert proposed.current.amount.minor == 200_000  # still in force
     assert proposed.pending is not None

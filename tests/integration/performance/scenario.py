@@ -1,10 +1,11 @@
 """March 2026 of a small e-commerce department, as the three feeds tell it.
 
 S1 supervises (ops_supervisor, 3,500) and reports to GM1; P1 promotes (promotion_specialist,
-2,000); C1 and C2 do customer service (cs_specialist, 2,000). C2 joined on 2025-12-01 and leaves on 2026-03-15, inside
-the first year. February: P1 sold 500.00. March: P1 1,200.00 (O1, 200.00 of it refunded on the
-25th) and 100.00 unpaid (O4); C1 400.00 (O2); C2 300.00 placed on the 10th but paid on the 20th,
-after leaving (O3). C1 was late 4 times (10 minutes) and absent one whole day.
+2,000); C1 and C2 do customer service (cs_specialist, 2,000). C2 joined on 2025-12-01 and leaves
+on 2026-03-15, inside the first year. February: P1 sold 500.00. March: P1 1,200.00 (O1, 200.00
+of it refunded on the 25th) and 100.00 unpaid (O4); C1 400.00 (O2); C2 300.00 placed on the
+10th but paid on the 20th, after leaving (O3). C1 was late 4 times (10 minutes) and absent one
+whole day.
 """
 
 from __future__ import annotations

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
+import sqlalchemy as sa
+from google.protobuf import symbol_database
+from storeops.inventory.v1 import events_pb2  # noqa: F401 - registers the event types
+
+from services.inventory.db import tables
 from services.inventory.db.unit_of_work import InventoryDatabase
 from services.inventory.domain.catalogue import Sku, Warehouse, WarehouseKind
 from services.inventory.domain.money import Money
@@ -34,7 +40,9 @@ async def warehouse(
     return code
 
 
-async def sku(db: InventoryDatabase, cost: int = 1000, code: str | None = None, **extra: object) -> str:
+async def sku(
+    db: InventoryDatabase, cost: int = 1000, code: str | None = None, **extra: object
+) -> str:
     code = code or uid("SKU")
     await catalogue.upsert_sku(
         db,
@@ -73,6 +81,20 @@ async def receive(
     )
     await receiving.complete_receipt(db, receipt_id, CLERK, now(), settings)
     return receipt_id
+
+
+async def events_of(db: InventoryDatabase, type_name: str, key: str) -> list[Any]:
+    """Decoded events of one type and key from the outbox, oldest first."""
+    table = tables.outbox_events
+    async with db.engine.connect() as connection:
+        rows = await connection.execute(
+            sa.select(table.c.payload)
+            .where(table.c.type == type_name, table.c.key == key)
+            .order_by(table.c.id)
+        )
+        payloads = [row.payload for row in rows]
+    message = symbol_database.Default().GetSymbol(type_name)
+    return [message.FromString(payload) for payload in payloads]
 
 
 async def assert_books_consistent(db: InventoryDatabase, sku_code: str = "") -> None:

@@ -19,7 +19,8 @@ async def test_received_units_can_be_reserved_and_committed_fifo(db, settings):
     )
     assert str(view.reservation.state) == "ACTIVE"
     committed = await reservations.commit_reservation(db, rid, h.CLERK, h.now())
-    assert committed.cost_of_goods is not None and committed.cost_of_goods.amount_minor == 2000
+    assert committed.cost_of_goods is not None
+    assert committed.cost_of_goods.amount_minor == 2000
     level = await catalogue.get_stock_level(db, code)
     assert (level.on_hand, level.reserved, level.available) == (6, 0, 6)
     await h.assert_books_consistent(db)

@@ -6,6 +6,7 @@ from typing import TypeAlias
 
 import grpc
 from storeops.performance.v1 import appraisals_pb2 as ap
+from storeops.performance.v1 import audit_pb2 as au
 from storeops.performance.v1 import commission_pb2 as cm
 from storeops.performance.v1 import facts_pb2 as fa
 from storeops.performance.v1 import kpis_pb2 as kp
@@ -14,8 +15,10 @@ from storeops.performance.v1 import reports_pb2 as rp
 from storeops.performance.v1 import statements_pb2 as st
 from storeops.performance.v1 import targets_pb2 as tg
 
+from services.common.audit import AuditQuery
 from services.common.errors import InvalidArgument
 from services.common.paging import decode_token, encode_token, page_size
+from services.common.proto_convert import to_timestamp
 from services.performance.api import convert as c
 from services.performance.domain.annual_appraisal import AnnualAppraisal
 from services.performance.domain.kpi_scoring import DEFAULT_KPI_SETS
@@ -73,6 +76,40 @@ class PerformanceServicer(pb_grpc.PerformanceServiceServicer):
                 fa.FeedPosition(feed=p.feed, cursor=p.cursor, events_applied=p.events_applied)
                 for p in await facts.positions(self._deps)
             ],
+        )
+
+    async def ListAuditEntries(
+        self, request: au.ListAuditEntriesRequest, context: Ctx
+    ) -> au.ListAuditEntriesResponse:
+        position = decode_token(request.page_token, ("before",))
+        size = page_size(request.page_size, default=100, maximum=1000)
+        rows = await facts.audit_entries(
+            self._deps,
+            AuditQuery(
+                actor=request.actor, subject=request.subject, action_prefix=request.action_prefix
+            ),
+            int(position["before"]) if position else None,
+            size,
+        )
+        return au.ListAuditEntriesResponse(
+            entries=[
+                au.AuditEntry(
+                    id=r.id,
+                    occur_time=to_timestamp(r.occurred_at),
+                    actor=r.entry.actor,
+                    actor_kind=r.entry.actor_kind,
+                    action=r.entry.action,
+                    resource=r.entry.resource,
+                    subject=r.entry.subject or "",
+                    category=r.entry.category or "",
+                    basis=r.entry.basis or "",
+                    allowed=r.entry.allowed,
+                    details=dict(r.entry.details),
+                    request_id=r.entry.request_id,
+                )
+                for r in rows
+            ],
+            next_page_token=encode_token({"before": rows[-1].id}) if len(rows) == size else "",
         )
 
     async def ListEmployeeFacts(

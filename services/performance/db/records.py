@@ -13,6 +13,13 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.audit import (
+    AuditEntry,
+    AuditQuery,
+    AuditReader,
+    AuditWriter,
+    StoredAuditEntry,
+)
 from services.performance.db import tables as t
 from services.performance.domain.annual_appraisal import AnnualAppraisal
 from services.performance.domain.appraisal import (
@@ -792,22 +799,10 @@ class AuditRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self._c = connection
 
-    async def write(
-        self,
-        actor: str,
-        action: str,
-        resource: str,
-        subject_code: str | None,
-        basis: str | None,
-        details: dict[str, Any],
-    ) -> None:
-        await self._c.execute(
-            t.audit_log.insert().values(
-                actor=actor,
-                action=action,
-                resource=resource,
-                subject_code=subject_code,
-                basis=basis,
-                details=details,
-            )
-        )
+    async def write(self, entries: list[AuditEntry]) -> None:
+        await AuditWriter(t.audit_log).write(self._c, entries)
+
+    async def page(
+        self, query: AuditQuery, before_id: int | None, limit: int
+    ) -> list[StoredAuditEntry]:
+        return await AuditReader(t.audit_log).page(self._c, query, before_id, limit)

@@ -11,14 +11,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from services.common.audit import audit_table
 from services.common.feeds import feed_cursors_table
 from services.common.outbox import outbox_table
 
 metadata = sa.MetaData()
-
-
-def _now() -> sa.Column[object]:
-    return sa.Column("at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now())
 
 
 def _money(name: str, nullable: bool = False) -> list[sa.Column[object]]:
@@ -356,16 +353,6 @@ group_commissions = sa.Table(
     sa.Column("members", ARRAY(sa.Text), nullable=False),
 )
 
-audit_log = sa.Table(
-    "audit_log",
-    metadata,
-    sa.Column("id", sa.BigInteger, sa.Identity(always=True), primary_key=True),
-    _now(),
-    sa.Column("actor", sa.Text, nullable=False),
-    sa.Column("action", sa.Text, nullable=False),
-    sa.Column("resource", sa.Text, nullable=False),
-    sa.Column("subject_code", sa.Text, nullable=True),
-    sa.Column("basis", sa.Text, nullable=True),
-    sa.Column("details", JSONB, nullable=False),
-    sa.Index("ix_audit_log_subject", "subject_code"),
-)
+# The common append-only audit log (services.common.audit): reads of confidential data and every
+# change, with who, when, whose data and on what basis.
+audit_log = audit_table(metadata)

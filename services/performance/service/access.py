@@ -5,9 +5,11 @@ written to the audit log with who, when, whose data and on what basis (or the re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
+from services.common.audit import AuditEntry
 from services.people.domain.confidentiality import (
     ConfidentialityPolicy,
     DataCategory,
@@ -62,6 +64,14 @@ class Access:
         return {code for code in subject_codes if self.decide(code, category).allowed}
 
 
+def _flat(details: dict[str, Any]) -> dict[str, str]:
+    """Audit details are text: nested figures are kept as JSON."""
+    return {
+        k: v if isinstance(v, str) else json.dumps(v, default=str, sort_keys=True)
+        for k, v in details.items()
+    }
+
+
 async def audit_read(
     uow: PerformanceUnitOfWork,
     viewer: Viewer,
@@ -69,16 +79,21 @@ async def audit_read(
     decisions: Iterable[VisibilityDecision],
     **details: Any,
 ) -> None:
-    """One audit entry per subject read (or refused)."""
-    for decision in decisions:
-        await uow.audit.write(
-            viewer.subject,
-            "READ" if decision.allowed else "READ_DENIED",
-            resource,
-            decision.subject_code,
-            decision.basis.value,
-            {"category": decision.category.value, **details},
-        )
+    """One audit entry per subject read (or refused), committed before any data is returned."""
+    await uow.audit.write(
+        [
+            AuditEntry.by_caller(
+                "READ" if decision.allowed else "READ_DENIED",
+                resource,
+                subject=decision.subject_code,
+                category=decision.category.value,
+                basis=decision.basis.value,
+                allowed=decision.allowed,
+                details=_flat(details),
+            )
+            for decision in decisions
+        ]
+    )
 
 
 async def audit_change(
@@ -89,4 +104,6 @@ async def audit_change(
     subject_code: str | None,
     **details: Any,
 ) -> None:
-    await uow.audit.write(viewer.subject, action, resource, subject_code, None, details)
+    await uow.audit.write(
+        [AuditEntry.by_caller(action, resource, subject=subject_code, details=_flat(details))]
+    )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from services.common.audit import AuditQuery, StoredAuditEntry
 from services.performance.db import tables
 from services.performance.db.facts import DailySalesRow
 from services.performance.domain.period import YearMonth
@@ -79,3 +80,10 @@ async def daily_sales(
         if assignment is not None and assignment.group is not None:
             groups[code] = assignment.group.value
     return rows, groups
+
+
+async def audit_entries(
+    deps: Deps, query: AuditQuery, before_id: int | None, limit: int
+) -> list[StoredAuditEntry]:
+    async with deps.db.unit_of_work() as uow:
+        return await uow.audit.page(query, before_id, limit)

@@ -314,7 +314,7 @@ async def test_statements_follow_the_reporting_line_and_every_read_is_audited(
     with acting_as("svc-reports", read, kind="service"), pytest.raises(PermissionDenied):
         await statements.get_statement(deps, "S1", MARCH, 0)
     reads = [
-        (r.actor, r.action, r.subject_code, r.basis)
+        (r.actor, r.action, r.subject, r.basis)
         for r in await audit_rows(deps)
         if r.resource == "statements" and r.action.startswith("READ")
     ]

@@ -8,6 +8,8 @@ effect on that date without any job.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
@@ -17,13 +19,13 @@ from services.common.outbox import outbox_table
 metadata = sa.MetaData()
 
 
-def _created() -> sa.Column[sa.DateTime]:
+def _created() -> sa.Column[datetime]:
     return sa.Column(
         "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     )
 
 
-def _updated() -> sa.Column[sa.DateTime]:
+def _updated() -> sa.Column[datetime]:
     return sa.Column(
         "updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
     )
@@ -241,9 +243,7 @@ training_plans = sa.Table(
 training_courses = sa.Table(
     "training_courses",
     metadata,
-    sa.Column(
-        "plan_year", sa.Integer, sa.ForeignKey("training_plans.year"), primary_key=True
-    ),
+    sa.Column("plan_year", sa.Integer, sa.ForeignKey("training_plans.year"), primary_key=True),
     sa.Column("code", sa.Text, primary_key=True),
     sa.Column("seq", sa.Integer, nullable=False),
     sa.Column("title", sa.Text, nullable=False),

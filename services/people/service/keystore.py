@@ -2,7 +2,9 @@
 a mounted Secret in Kubernetes). Every key is published in the JWKS; the newest *active* key signs.
 
 A new key becomes active only `activation_delay` after it appears, so gateways and services that
-cache the JWKS have fetched it before the first token signed with it arrives.
+cache the JWKS have fetched it before the first token signed with it arrives. A key is retired by
+moving its file to `retired/` (kept for the record, no longer published), which is allowed only
+once a newer key has been signing for longer than any token lives.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from services.common.auth.jwk import public_jwk
+from services.common.errors import FailedPrecondition, NotFound
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class KeyStore:
             past = time.time() - self.activation_delay - 1
             os.utime(path, (past, past))
         self._loaded_at = float("-inf")
+        self._dir_mtime = -1.0
         return kid
 
     def _load(self) -> list[SigningKey]:
@@ -89,6 +93,42 @@ class KeyStore:
             raise RuntimeError(f"no signing key in {self.directory}")
         active = [k for k in keys if k.created + self.activation_delay <= time.time()]
         return (active or keys)[-1]
+
+    def published(self) -> list[SigningKey]:
+        """Every published key, oldest first."""
+        return list(self._load())
+
+    def active_from(self, key: SigningKey) -> float:
+        """When `key` starts (or started) signing."""
+        return key.created + self.activation_delay
+
+    def retire(self, kid: str, *, retire_after: float, now: float | None = None) -> SigningKey:
+        """Stop publishing `kid`. Refused for the signing key and while a token it signed may
+        still be alive (a newer key must have been active for `retire_after` seconds)."""
+        now = time.time() if now is None else now
+        keys = self._load()
+        key = next((k for k in keys if k.kid == kid), None)
+        if key is None:
+            raise NotFound(f"kid: no published key {kid!r}", reason="KEY_NOT_FOUND")
+        if key.kid == self.signing_key().kid:
+            raise FailedPrecondition(
+                f"{kid} signs new tokens; rotate first, then retire it later",
+                reason="KEY_SIGNING",
+            )
+        newer = [k for k in keys if k.created > key.created and self.active_from(k) <= now]
+        replaced_at = min((self.active_from(k) for k in newer), default=None)
+        if replaced_at is None or now - replaced_at < retire_after:
+            raise FailedPrecondition(
+                f"tokens signed by {kid} may still be alive; retire it {int(retire_after)} s "
+                "after a newer key started signing",
+                reason="KEY_STILL_NEEDED",
+            )
+        retired = self.directory / "retired"
+        retired.mkdir(exist_ok=True, mode=0o700)
+        (self.directory / f"{kid}.pem").rename(retired / f"{kid}.pem")
+        self._loaded_at = float("-inf")
+        self._dir_mtime = -1.0
+        return key
 
     def public_keys(self) -> dict[str, rsa.RSAPublicKey]:
         return {k.kid: k.private_key.public_key() for k in self._load()}

@@ -8,6 +8,8 @@ Create Date: 2026-11-24
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,7 +22,7 @@ branch_labels = None
 depends_on = None
 
 
-def _now(name: str) -> sa.Column[sa.DateTime]:
+def _now(name: str) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
 
 
@@ -39,9 +41,7 @@ def _organisation() -> None:
         sa.Column("code", sa.Text(), primary_key=True),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("title_zh", sa.Text(), nullable=False),
-        sa.Column(
-            "department_code", sa.Text(), sa.ForeignKey("departments.code"), nullable=False
-        ),
+        sa.Column("department_code", sa.Text(), sa.ForeignKey("departments.code"), nullable=False),
         sa.Column("level", sa.Text(), nullable=False),
         _now("created_at"),
         _now("updated_at"),
@@ -55,7 +55,10 @@ def _organisation() -> None:
             primary_key=True,
         ),
         sa.Column(
-            "role_code", sa.Text(), sa.ForeignKey("roles.code", ondelete="CASCADE"), primary_key=True
+            "role_code",
+            sa.Text(),
+            sa.ForeignKey("roles.code", ondelete="CASCADE"),
+            primary_key=True,
         ),
     )
     op.create_table(
@@ -70,7 +73,9 @@ def _organisation() -> None:
         sa.Column("phone", sa.Text(), nullable=True),
         _now("created_at"),
         _now("updated_at"),
-        sa.CheckConstraint("leave_date IS NULL OR leave_date >= hire_date", name="leave_after_hire"),
+        sa.CheckConstraint(
+            "leave_date IS NULL OR leave_date >= hire_date", name="leave_after_hire"
+        ),
     )
     op.create_index("ix_employees_supervisor", "employees", ["supervisor_code"])
     op.create_table(
@@ -79,9 +84,7 @@ def _organisation() -> None:
         sa.Column("employee_code", sa.Text(), sa.ForeignKey("employees.code"), nullable=False),
         sa.Column("effective_date", sa.Date(), nullable=False),
         sa.Column("position_code", sa.Text(), sa.ForeignKey("positions.code"), nullable=False),
-        sa.Column(
-            "department_code", sa.Text(), sa.ForeignKey("departments.code"), nullable=False
-        ),
+        sa.Column("department_code", sa.Text(), sa.ForeignKey("departments.code"), nullable=False),
         sa.Column("reason", sa.Text(), server_default="", nullable=False),
         sa.Column("recorded_by", sa.Text(), nullable=True),
         _now("recorded_at"),
@@ -119,7 +122,10 @@ def _organisation() -> None:
             primary_key=True,
         ),
         sa.Column(
-            "role_code", sa.Text(), sa.ForeignKey("roles.code", ondelete="CASCADE"), primary_key=True
+            "role_code",
+            sa.Text(),
+            sa.ForeignKey("roles.code", ondelete="CASCADE"),
+            primary_key=True,
         ),
         sa.Column("granted", sa.Boolean(), nullable=False),
         sa.Column("assigned_by", sa.Text(), nullable=True),
@@ -130,9 +136,7 @@ def _organisation() -> None:
 def _accounts() -> None:
     op.create_table(
         "employee_accounts",
-        sa.Column(
-            "employee_code", sa.Text(), sa.ForeignKey("employees.code"), primary_key=True
-        ),
+        sa.Column("employee_code", sa.Text(), sa.ForeignKey("employees.code"), primary_key=True),
         sa.Column("password_hash", sa.Text(), nullable=False),
         sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
@@ -243,4 +247,3 @@ def downgrade() -> None:
         "DELETE FROM roles WHERE code NOT IN ('admin', 'svc_orders', 'svc_performance', "
         "'svc_inventory')"
     )
-

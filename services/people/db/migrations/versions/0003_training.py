@@ -8,6 +8,8 @@ Create Date: 2026-11-24
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql as pg
@@ -18,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _now(name: str) -> sa.Column[sa.DateTime]:
+def _now(name: str) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
 
 
@@ -46,7 +48,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "training_courses",
-        sa.Column("plan_year", sa.Integer(), sa.ForeignKey("training_plans.year"), primary_key=True),
+        sa.Column(
+            "plan_year", sa.Integer(), sa.ForeignKey("training_plans.year"), primary_key=True
+        ),
         sa.Column("code", sa.Text(), primary_key=True),
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),

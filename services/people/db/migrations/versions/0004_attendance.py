@@ -8,7 +8,7 @@ Create Date: 2026-11-24
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from alembic import op
@@ -20,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def _now(name: str) -> sa.Column[sa.DateTime]:
+def _now(name: str) -> sa.Column[datetime]:
     return sa.Column(name, sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False)
 
 

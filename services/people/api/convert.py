@@ -1,0 +1,79 @@
+"""Protobuf ↔ Python values shared by the people servicer (dates, money, decimals, field masks)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from google.protobuf import field_mask_pb2, timestamp_pb2
+from storeops.common.v1 import money_pb2
+
+from services.common.errors import InvalidArgument
+from services.common.proto_convert import from_timestamp, to_timestamp
+from services.people.domain.money import Money
+
+
+def parse_date(text: str, field_path: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidArgument.for_field(field_path, f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def optional_date(text: str, field_path: str) -> date | None:
+    return parse_date(text, field_path) if text else None
+
+
+def date_text(value: date | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def parse_time(text: str, field_path: str) -> time | None:
+    if not text:
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidArgument.for_field(field_path, f"{text!r} is not a time (HH:MM)") from exc
+
+
+def money(value: money_pb2.Money, field_path: str) -> Money:
+    try:
+        return Money(value.amount_minor, value.currency_code)
+    except InvalidArgument as exc:
+        sub = exc.violations[0].field if exc.violations else ""
+        raise InvalidArgument.for_field(
+            f"{field_path}.{sub}" if sub else field_path, exc.violations[0].description
+        ) from exc
+
+
+def money_message(value: Money | None) -> money_pb2.Money | None:
+    if value is None:
+        return None
+    return money_pb2.Money(currency_code=value.currency_code, amount_minor=value.amount_minor)
+
+
+def decimal(text: str, field_path: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        raise InvalidArgument.for_field(field_path, f"{text!r} is not a number") from exc
+
+
+def decimal_text(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return "0" if text == "-0" else text
+
+
+def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
+    return to_timestamp(value)
+
+
+def instant(stamp: timestamp_pb2.Timestamp, present: bool) -> datetime | None:
+    return from_timestamp(stamp, present)
+
+
+def mask_paths(mask: field_mask_pb2.FieldMask) -> set[str]:
+    return set(mask.paths)

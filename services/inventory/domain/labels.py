@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from services.common.errors import InvalidArgument
 from services.inventory.domain.validation import (
+    validate_client_key,
     validate_id,
     validate_positive_quantity,
     validate_sku_code,
@@ -71,7 +72,7 @@ def labels_for_receipt(
     receipt_id: str, groups: Sequence[LabelGroup], *, copies_per_unit: bool = True
 ) -> tuple[Label, ...]:
     """One label payload per group, in the order given; errors name ``groups[i].<field>``."""
-    validate_id(receipt_id, "receipt_id")
+    validate_client_key(receipt_id, "receipt_id")
     if not groups:
         raise InvalidArgument.for_field("groups", "must contain at least one group")
     labels = []

@@ -34,7 +34,7 @@ from services.inventory.domain.signatures import (
 from services.inventory.domain.stock_lines import SkuQuantity, validate_lines
 from services.inventory.domain.validation import (
     validate_aware,
-    validate_id,
+    validate_client_key,
     validate_text,
     validate_warehouse_code,
 )
@@ -90,7 +90,7 @@ class Receipt:
         policy: QcPolicy = DEFAULT_QC_POLICY,
     ) -> Receipt:
         """A new receipt awaiting inspection; each line gets its first sample size."""
-        validate_id(receipt_id, "receipt_id")
+        validate_client_key(receipt_id, "receipt_id")
         validate_warehouse_code(warehouse_code)
         validate_text(supplier, "supplier")
         checked = validate_lines(lines, unique=True)

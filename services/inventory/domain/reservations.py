@@ -30,8 +30,9 @@ from enum import StrEnum
 from services.common.errors import AlreadyExists, FailedPrecondition
 from services.inventory.domain.stock_lines import SkuQuantity, merge_lines, validate_lines
 from services.inventory.domain.validation import (
+    RESERVATION_ID_MAX_LEN,
     validate_aware,
-    validate_id,
+    validate_client_key,
     validate_positive_duration,
     validate_positive_quantity,
     validate_sku_code,
@@ -169,7 +170,7 @@ class Reservation:
         ttl: timedelta | None = None,
     ) -> Reservation:
         """A new ACTIVE reservation (availability is checked separately: `require_available`)."""
-        validate_id(reservation_id, "reservation_id")
+        validate_client_key(reservation_id, "reservation_id", RESERVATION_ID_MAX_LEN)
         validate_aware(now, "now")
         if ttl is not None:
             validate_positive_duration(ttl, "ttl")

@@ -26,6 +26,8 @@ DOCUMENT_ID_MAX_LEN = 64
 _SKU_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _SHORT_CODE = re.compile(r"[A-Za-z0-9._-]{1,32}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_CLIENT_KEY = re.compile(r"[A-Za-z0-9._:-]+")
+RESERVATION_ID_MAX_LEN = 128
 
 
 def validate_sku_code(value: str, field: str = "sku_code") -> str:
@@ -61,6 +63,17 @@ def validate_id(value: str, field: str) -> str:
     if not _SKU_CODE.fullmatch(value):
         raise InvalidArgument.for_field(
             field, f"must be 1–{DOCUMENT_ID_MAX_LEN} characters of A-Z, a-z, 0-9, '.', '_' or '-'"
+        )
+    return value
+
+
+def validate_client_key(value: str, field: str, max_len: int = DOCUMENT_ID_MAX_LEN) -> str:
+    """Return a client-chosen idempotency key (receipt or reservation id) if it is 1–`max_len`
+    characters of ``[A-Za-z0-9._:-]``: callers derive them from their own ids, e.g.
+    ``order:AMZ-123`` (CONTRACT.md allows reservation ids up to 128 characters)."""
+    if not _CLIENT_KEY.fullmatch(value) or len(value) > max_len:
+        raise InvalidArgument.for_field(
+            field, f"must be 1–{max_len} characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'"
         )
     return value
 

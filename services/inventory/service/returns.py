@@ -22,7 +22,7 @@ from services.inventory.domain.ledger import MovementKind
 from services.inventory.domain.money import Money
 from services.inventory.domain.stock_lines import SkuQuantity, validate_lines
 from services.inventory.domain.supplier_returns import SupplierKind, SupplierReturn
-from services.inventory.domain.validation import validate_id
+from services.inventory.domain.validation import RESERVATION_ID_MAX_LEN, validate_client_key
 from services.inventory.service.caller import Caller
 from services.inventory.service.events import money
 from services.inventory.service.fingerprints import fingerprint, require_same
@@ -60,7 +60,7 @@ async def return_stock(
     settings: InventorySettings,
 ) -> CustomerReturn:
     """Book the returned units; the same return id with the same payload returns the booking."""
-    validate_id(command.return_id.replace(":", "-"), "return_id")
+    validate_client_key(command.return_id, "return_id", RESERVATION_ID_MAX_LEN)
     validate_lines([SkuQuantity(x.sku_code, x.quantity) for x in command.lines], unique=False)
     given = fingerprint(
         "return",

@@ -82,6 +82,14 @@ class StockApi(ServicerBase):
         )
         return convert.verification(result)
 
+    async def ReverseLedgerEntry(
+        self, request: pb.ReverseLedgerEntryRequest, context: grpc.aio.ServicerContext
+    ) -> res.LedgerEntry:
+        row = await ledger.reverse_entry(
+            self._db, request.entry_id, request.reason, Caller.current(), self._clock()
+        )
+        return convert.ledger_entry(row)
+
     async def GetStockValue(
         self, request: plan.GetStockValueRequest, context: grpc.aio.ServicerContext
     ) -> plan.StockValue:

@@ -128,11 +128,18 @@ class LedgerRepository:
             query = query.where(e.warehouse_code == where.warehouse_code)
         return list(await self._c.execute(query))
 
-    async def get(self, entry_id: int) -> Any | None:
-        result = await self._c.execute(
-            sa.select(t.ledger_entries).where(t.ledger_entries.c.id == entry_id)
-        )
-        return result.first()
+    async def get(self, entry_id: int, *, lock: bool = False) -> Any | None:
+        """One entry; `lock` takes a row lock (entries are never updated: this only serialises
+        two reversals of the same entry)."""
+        query = sa.select(t.ledger_entries).where(t.ledger_entries.c.id == entry_id)
+        if lock:
+            query = query.with_for_update()
+        return (await self._c.execute(query)).first()
+
+    async def reversal_of(self, entry_id: int) -> int | None:
+        """The id of the entry reversing `entry_id`, if any."""
+        e = t.ledger_entries.c
+        return await self._c.scalar(sa.select(e.id).where(e.reverses_entry_id == entry_id))
 
     async def document_lots(
         self, document_type: str, document_id: str, kind: str, warehouse_code: str

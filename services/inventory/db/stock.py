@@ -153,6 +153,20 @@ class StockBook:
         result = await self._c.execute(query)
         return [LotRow(**row._mapping) for row in result]
 
+    async def lot(self, lot_id: str, warehouse_code: str, bin_code: str) -> LotRow | None:
+        """One lot row, whatever its quantity (no lock: the caller holds the SKU)."""
+        lot = t.lots.c
+        row = (
+            await self._c.execute(
+                sa.select(*_LOT_COLUMNS).where(
+                    lot.lot_id == lot_id,
+                    lot.warehouse_code == warehouse_code,
+                    lot.bin_code == bin_code,
+                )
+            )
+        ).first()
+        return None if row is None else LotRow(**row._mapping)
+
     async def add_to_lots(self, rows: Sequence[LotRow]) -> None:
         """Add `quantity` to each lot row, creating it if the lot is new in that place."""
         if not rows:

@@ -8,12 +8,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from storeops.inventory.v1 import events_pb2 as ev
+
+from services.common.errors import FailedPrecondition, NotFound
 from services.inventory.db.ledger import Discrepancy, LedgerFilter, LedgerRepository
+from services.inventory.db.stock import LedgerRow
 from services.inventory.db.unit_of_work import InventoryDatabase
+from services.inventory.domain.ledger import LedgerEntry, MovementKind
 from services.inventory.domain.money import Money
 from services.inventory.domain.valuation import inventory_turnover
 from services.inventory.service import paging
+from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page
+from services.inventory.service.events import money
+from services.inventory.service.postings import Posting
 
 
 async def list_entries(
@@ -122,3 +130,114 @@ async def cost_of_goods_issued(
             )
         )
     return figures
+
+
+REVERSIBLE = frozenset(
+    {
+        MovementKind.RECEIPT,
+        MovementKind.DEFECT_IN,
+        MovementKind.RETURN_IN,
+        MovementKind.COUNT_ADJUSTMENT,
+        MovementKind.SCRAP,
+        MovementKind.SUPPLIER_RETURN,
+    }
+)
+"""Entries a REVERSAL may undo: on-hand corrections of one lot in one place. Reservations are
+undone by releasing, issues by a customer return, transfers by a transfer back."""
+
+REVERSAL_DOCUMENT = "ledger_reversal"
+
+
+async def reverse_entry(
+    db: InventoryDatabase, entry_id: int, reason: str, caller: Caller, now: datetime
+) -> Any:
+    """Post the REVERSAL of entry `entry_id` with a reason; returns the new entry's row."""
+    async with db.unit_of_work() as uow:
+        row = await uow.ledger.get(entry_id, lock=True)
+        if row is None:
+            raise NotFound(f"ledger entry {entry_id} does not exist", reason="ENTRY_NOT_FOUND")
+        kind = MovementKind(row.kind)
+        if kind is MovementKind.REVERSAL:
+            # The domain refuses it: a correction is redone forwards, never reversed.
+            _domain_entry(row).reversal(entry_id=0, actor=caller.actor, at=now, reason=reason)
+        if kind not in REVERSIBLE:
+            raise FailedPrecondition(
+                f"entry {entry_id} is a {kind}; reverse reservations by releasing them, "
+                "issues by a customer return and transfers by a transfer back",
+                reason="NOT_REVERSIBLE",
+            )
+        if await uow.ledger.reversal_of(entry_id) is not None:
+            raise FailedPrecondition(
+                f"entry {entry_id} is already reversed", reason="ALREADY_REVERSED"
+            )
+        posting = Posting(
+            uow,
+            document_type=REVERSAL_DOCUMENT,
+            document_id=str(entry_id),
+            actor=caller.actor,
+            now=now,
+        )
+        await posting.lock([row.sku_code])
+        delta = await posting.reverse(_ledger_row(row), entry_id, reason)
+        after = await posting.flush(f"reverse ledger entry {entry_id}")
+        uow.publish(
+            row.sku_code,
+            ev.StockAdjusted(
+                sku_code=row.sku_code,
+                warehouse_code=row.warehouse_code,
+                quantity_delta=delta,
+                value_delta=money(Money(-row.value_delta_minor, row.value_currency)),
+                reason=reason,
+                document_type=REVERSAL_DOCUMENT,
+                document_id=str(entry_id),
+                available=after[row.sku_code].available,
+                bin_code=row.bin_code or "",
+            ),
+        )
+        created = await uow.ledger.reversal_of(entry_id)
+        assert created is not None
+        reversal = await uow.ledger.get(created)
+        await uow.commit()
+    return reversal
+
+
+def _domain_entry(row: Any) -> LedgerEntry:
+    cost = None if row.value_currency is None else Money(row.value_delta_minor, row.value_currency)
+    return LedgerEntry(
+        entry_id=row.id,
+        kind=MovementKind(row.kind),
+        sku_code=row.sku_code,
+        warehouse_code=row.warehouse_code,
+        on_hand_delta=row.on_hand_delta,
+        reserved_delta=row.reserved_delta,
+        document_type=row.document_type,
+        document_id=row.document_id[:64],  # client keys may be longer; only the kind matters here
+        actor=row.actor,
+        created_at=row.created_at,
+        reverses_entry_id=row.reverses_entry_id,
+        reason=row.reason or "reversal",
+        bin_code=row.bin_code,
+        lot_id=row.lot_id,
+        cost=cost,
+    )
+
+
+def _ledger_row(row: Any) -> LedgerRow:
+    return LedgerRow(
+        kind=row.kind,
+        sku_code=row.sku_code,
+        warehouse_code=row.warehouse_code,
+        bin_code=row.bin_code,
+        lot_id=row.lot_id,
+        quantity=row.quantity,
+        on_hand_delta=row.on_hand_delta,
+        reserved_delta=row.reserved_delta,
+        value_delta_minor=row.value_delta_minor,
+        value_currency=row.value_currency,
+        document_type=row.document_type,
+        document_id=row.document_id,
+        actor=row.actor,
+        created_at=row.created_at,
+        reason=row.reason,
+        reverses_entry_id=row.reverses_entry_id,
+    )

@@ -236,6 +236,64 @@ class Posting:
             )
         )
 
+    async def reverse(self, original: LedgerRow, reverses_entry_id: int, reason: str) -> int:
+        """A REVERSAL of an on-hand entry on the same lot and place: units that came in go out
+        of that lot (they must still be there), units that went out come back into it."""
+        assert original.warehouse_code is not None
+        assert original.lot_id is not None
+        assert original.bin_code is not None
+        assert original.value_delta_minor is not None
+        assert original.value_currency is not None
+        units = original.quantity
+        key = (original.lot_id, original.warehouse_code, original.bin_code)
+        unit_cost = Money(abs(original.value_delta_minor) // units, original.value_currency)
+        if original.on_hand_delta > 0:
+            await self._fifo(
+                original.sku_code,
+                units,
+                [original.warehouse_code],
+                original.bin_code,
+                [original.lot_id],
+            )
+        else:
+            lot = await self._uow.stock.lot(*key)
+            self._add_to_lot(
+                LotRow(
+                    lot_id=original.lot_id,
+                    warehouse_code=original.warehouse_code,
+                    bin_code=original.bin_code,
+                    sku_code=original.sku_code,
+                    received_at=lot.received_at if lot else self.now,
+                    unit_cost_minor=unit_cost.amount_minor,
+                    unit_cost_currency=unit_cost.currency,
+                    quantity=units,
+                    document_type=lot.document_type if lot else self.document_type,
+                    document_id=lot.document_id if lot else self.document_id,
+                )
+            )
+        warehouse = await self.warehouse(original.warehouse_code)
+        on_hand = -original.on_hand_delta
+        self._touched.add(original.sku_code)
+        self._stock[(original.sku_code, original.warehouse_code)] += on_hand
+        if warehouse.kind is WarehouseKind.SELLABLE:
+            self._sellable_on_hand[original.sku_code] += on_hand
+        self._entries.append(
+            replace(
+                original,
+                kind=str(MovementKind.REVERSAL),
+                on_hand_delta=on_hand,
+                reserved_delta=-original.reserved_delta,
+                value_delta_minor=-original.value_delta_minor,
+                document_type=self.document_type,
+                document_id=self.document_id,
+                actor=self.actor,
+                created_at=self.now,
+                reason=reason,
+                reverses_entry_id=reverses_entry_id,
+            )
+        )
+        return on_hand
+
     # ---- writing -----------------------------------------------------------------------------
 
     async def flush(self, purpose: str) -> dict[str, Availability]:

@@ -131,6 +131,11 @@ async def test_cycle_count_posts_variances_with_reasons_and_isolates_damaged_goo
     )
     events = await h.events_of(db, "storeops.inventory.v1.StockAdjusted", code)
     assert [(e.quantity_delta, e.value_delta.amount_minor) for e in events] == [(-2, -80)]
+    # The two units turn up after all: the adjustment is reversed, back into the same lot.
+    shortage = entries.items[0]
+    back = await ledger.reverse_entry(db, shortage.id, "units found", APPROVER, h.now())
+    assert (back.on_hand_delta, back.lot_id, back.bin_code) == (2, shortage.lot_id, "B-01")
+    assert (await catalogue.get_stock_level(db, code)).on_hand == 9
     await h.assert_books_consistent(db)
 
 
@@ -180,4 +185,52 @@ async def test_customer_returns_are_idempotent_and_valued_at_issue_cost(db, sett
     assert level.on_hand == 3  # 5 − 3 + 1 sellable; the defective one is not sellable
     events = await h.events_of(db, "storeops.inventory.v1.StockReturned", code)
     assert sorted((e.sellable, e.quantity) for e in events) == [(False, 1), (True, 1)]
+    await h.assert_books_consistent(db)
+
+
+async def test_corrections_are_reversing_entries(db, settings):
+    wh = await h.warehouse(db)
+    code = await h.sku(db, cost=30)
+    receipt_id = await h.receive(db, settings, wh, {code: 5})
+    booked = (await ledger.list_entries(db, LedgerFilter(document_id=receipt_id), 10, "")).items[0]
+    reversal = await ledger.reverse_entry(
+        db, booked.id, "booked twice by mistake", APPROVER, h.now()
+    )
+    assert (reversal.kind, reversal.on_hand_delta, reversal.value_delta_minor) == (
+        "REVERSAL",
+        -5,
+        -150,
+    )
+    assert reversal.reverses_entry_id == booked.id
+    assert (await catalogue.get_stock_level(db, code)).on_hand == 0
+    with pytest.raises(FailedPrecondition) as twice:
+        await ledger.reverse_entry(db, booked.id, "again", APPROVER, h.now())
+    assert twice.value.reason == "ALREADY_REVERSED"
+    with pytest.raises(FailedPrecondition) as of_reversal:
+        await ledger.reverse_entry(db, reversal.id, "undo", APPROVER, h.now())
+    assert of_reversal.value.reason == "CANNOT_REVERSE_REVERSAL"
+    await h.assert_books_consistent(db)
+
+
+async def test_reversals_never_take_units_that_left_or_undo_reservations(db, settings):
+    wh = await h.warehouse(db)
+    code = await h.sku(db)
+    receipt_id = await h.receive(db, settings, wh, {code: 3})
+    rid = h.uid()
+    await reservations.reserve_stock(
+        db, rid, [SkuQuantity(code, 2)], None, h.CLERK, h.now(), settings
+    )
+    entries = (await ledger.list_entries(db, LedgerFilter(sku_code=code), 10, "")).items
+    by_kind = {e.kind: e for e in entries}
+    with pytest.raises(FailedPrecondition) as reserved:
+        await ledger.reverse_entry(db, by_kind["RECEIPT"].id, "wrong", APPROVER, h.now())
+    assert reserved.value.reason == "INSUFFICIENT_AVAILABLE"
+    with pytest.raises(FailedPrecondition) as not_reversible:
+        await ledger.reverse_entry(db, by_kind["RESERVATION"].id, "wrong", APPROVER, h.now())
+    assert not_reversible.value.reason == "NOT_REVERSIBLE"
+    await reservations.commit_reservation(db, rid, h.CLERK, h.now())
+    with pytest.raises(FailedPrecondition) as gone:
+        await ledger.reverse_entry(db, by_kind["RECEIPT"].id, "wrong", APPROVER, h.now())
+    assert gone.value.reason == "INSUFFICIENT_STOCK"
+    assert receipt_id
     await h.assert_books_consistent(db)

@@ -72,6 +72,9 @@ def load_performance_settings(settings: Settings) -> PerformanceSettings:
                 BaseScope, "COMMISSION_BASE_SCOPE", option("COMMISSION_BASE_SCOPE", "ALL_SHOPS")
             ),
             sales_department=option("SALES_DEPARTMENT", "operations"),
+            sales_departments=frozenset(
+                d.strip() for d in option("SALES_DEPARTMENTS", "").split(",") if d.strip()
+            ),
         )
         return PerformanceSettings(
             timezone=tz,

@@ -11,6 +11,9 @@ Figures (all in the payroll currency; sales in other currencies are left out and
   all-shops sales / the DEPARTMENT target of their department (三(二)B.a: "整个部门"). A group's
   = its commission base / its GROUP target. The activity fund's = all-shops sales / the
   DEPARTMENT target of `PayrollPolicy.sales_department`.
+- `PayrollPolicy.sales_departments` (a setting, empty by default) limits all of this to the
+  employees of those departments and the orders they handled, for a company where other
+  departments also sell (e.g. wholesale) outside this commission plan.
 - Group commission base: all-shops sales (`BaseScope.ALL_SHOPS`, the default) or the sales of
   the orders the group's members handled (`BaseScope.GROUP_MEMBERS`).
 - Members of a group in a month: employees of the group's positions employed on at least one day
@@ -102,10 +105,15 @@ class PayrollPolicy:
     )
     base_scope: BaseScope = BaseScope.ALL_SHOPS
     sales_department: str = "operations"
+    sales_departments: frozenset[str] = frozenset()
 
     @property
     def currency(self) -> str:
         return self.payroll.pay.currency
+
+    def covers(self, record: EmployeeRecord) -> bool:
+        """Whether the plan covers this employee's department (no list: every department)."""
+        return not self.sales_departments or record.department_code in self.sales_departments
 
 
 @dataclass(frozen=True)
@@ -187,10 +195,25 @@ def net_sales(
     return sales.base(month, who).base
 
 
+def scoped(inputs: MonthInputs, policy: PayrollPolicy) -> MonthInputs:
+    """The inputs limited to `policy.sales_departments`: their employees, and the orders those
+    employees handled (with no list, everything: all shops' orders, every employee)."""
+    if not policy.sales_departments:
+        return inputs
+    employees = {code: r for code, r in inputs.employees.items() if policy.covers(r)}
+    return replace(
+        inputs,
+        employees=employees,
+        payments=tuple(p for p in inputs.payments if p.handled_by in employees),
+        refunds=tuple(r for r in inputs.refunds if r.handled_by in employees),
+    )
+
+
 def compute_month(
     inputs: MonthInputs, catalog: CommissionTableCatalog, policy: PayrollPolicy = PayrollPolicy()
 ) -> MonthPayroll:
     """Every covered employee's statement for `inputs.month`, and each group's commission."""
+    inputs = scoped(inputs, policy)
     month = inputs.month
     sales = _Sales(inputs, policy.currency)
     all_shops = sales.base(month).base

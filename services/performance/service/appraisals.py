@@ -65,7 +65,11 @@ async def open_cycle(deps: Deps, month: YearMonth) -> tuple[int, int]:
         for code in sorted(employees):
             record = employees[code]
             assignment = assignments.get(record.position_code)
-            if assignment is None or not record.employed_during(month):
+            if (
+                assignment is None
+                or not record.employed_during(month)
+                or not deps.settings.policy.covers(record)
+            ):
                 continue
             total += 1
             appraisal = MonthlyAppraisal(

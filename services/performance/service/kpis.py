@@ -15,7 +15,7 @@ from services.performance.domain.kpi_values import (
     KpiSource,
     employee_kpis,
 )
-from services.performance.domain.payroll_month import MonthInputs, net_sales
+from services.performance.domain.payroll_month import MonthInputs, net_sales, scoped
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
 from services.performance.domain.targets import TargetScope
@@ -46,7 +46,10 @@ async def kpi_facts(
     previous = month.previous()
     payments = await uow.facts.payments(previous.first_day(), month.last_day())
     refunds = await uow.facts.refunds(previous.first_day(), month.last_day())
-    inputs = MonthInputs(month, {}, payments, refunds)
+    policy = deps.settings.policy
+    employees = await uow.facts.employees(month.last_day())
+    inputs = MonthInputs(month, employees, payments, refunds)
+    department_inputs = scoped(inputs, policy)
     activity = await uow.facts.order_activity(month, code)
     targets = await uow.targets.amounts(month)
     cogs, values = await uow.facts.stock_figures(month, currency)
@@ -67,8 +70,8 @@ async def kpi_facts(
         after_sales_resolved=activity.after_sales_resolved,
         complaints=activity.complaints,
         complaints_resolved=activity.complaints_resolved,
-        department_sales=net_sales(inputs, currency, month).minor,
-        department_sales_last_month=net_sales(inputs, currency, previous).minor,
+        department_sales=net_sales(department_inputs, currency, month).minor,
+        department_sales_last_month=net_sales(department_inputs, currency, previous).minor,
         department_target=department.minor if department else None,
         cost_of_goods_sold=cogs,
         inventory_values=values if has_stock else (),

@@ -47,6 +47,7 @@ async def ranking(deps: Deps, month: YearMonth, by: RankBy) -> dict[str, list[Sh
             for code, e in employees.items()
             if e.employed_during(month)
             and deps.settings.policy.assignments.get(e.position_code) is not None
+            and deps.settings.policy.covers(e)
         }
         entries: list[RankingEntry] = []
         if by is RankBy.SALES:

@@ -118,3 +118,59 @@ def test_target_must_be_positive_and_match_the_previous_one() -> None:
     with pytest.raises(InvalidArgument) as err:
         setting(date(2024, 5, 1), previous=other)
     assert err.value.reason == "TARGET_PREVIOUS_MISMATCH"
+
+
+# ---- late changes: proposal, then another person's approval ---------------------------------
+
+
+def _proposal(**changes: object) -> object:
+    from services.performance.domain.targets import propose_target_change
+
+    arguments = {
+        "scope": TargetScope.EMPLOYEE,
+        "subject_code": "E1001",
+        "month": YearMonth(2026, 4),
+        "amount": Money(80_000, "CNY"),
+        "proposed_by": "M1",
+        "today": date(2026, 3, 30),
+        "reason": "supplier delay",
+    }
+    arguments.update(changes)
+    return propose_target_change(**arguments)  # type: ignore[arg-type]
+
+
+def test_a_late_change_is_proposed_and_applied_only_when_someone_else_approves() -> None:
+    from services.performance.domain.targets import approve_target_change
+
+    proposal = _proposal()
+    with pytest.raises(PermissionDenied):
+        approve_target_change(
+            proposal,
+            approver="M1",
+            today=date(2026, 3, 30),  # type: ignore[arg-type]
+            previous=None,
+        )
+    change = approve_target_change(
+        proposal,
+        approver="GM1",
+        today=date(2026, 3, 31),  # type: ignore[arg-type]
+        previous=None,
+    )
+    assert change.late
+    assert change.target.approved_by == "GM1"
+    assert change.target.set_by == "M1"
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"today": date(2026, 3, 29)}, "TARGET_NOT_LATE"),
+        ({"reason": "  "}, "TARGET_CHANGE_REASON_MISSING"),
+        ({"month_closed": True}, "TARGET_MONTH_CLOSED"),
+        ({"amount": Money(0, "CNY")}, "TARGET_NOT_POSITIVE"),
+    ],
+)
+def test_a_proposal_is_checked_like_a_target(changes: dict[str, object], reason: str) -> None:
+    with pytest.raises((InvalidArgument, FailedPrecondition)) as refused:
+        _proposal(**changes)
+    assert refused.value.reason == reason

@@ -10,7 +10,7 @@ from storeops.inventory.v1 import resources_pb2 as res
 from services.inventory.api import convert
 from services.inventory.api.base import ServicerBase
 from services.inventory.domain.catalogue import Bin, Warehouse
-from services.inventory.service import catalogue
+from services.inventory.service import catalogue, counts
 from services.inventory.service.caller import Caller
 from services.inventory.settings import UNASSIGNED_BIN
 
@@ -140,6 +140,24 @@ class CatalogueApi(ServicerBase):
             self._db, request.sku_code, convert.from_limits(request.limits)
         )
         return convert.sku(updated)
+
+    async def ScrapStock(
+        self, request: pb.ScrapStockRequest, context: grpc.aio.ServicerContext
+    ) -> res.StockLevel:
+        await counts.scrap_stock(
+            self._db,
+            counts.ScrapStock(
+                request.scrap_id,
+                request.warehouse_code,
+                request.sku_code,
+                request.quantity,
+                request.reason,
+                request.bin_code,
+            ),
+            Caller.current(),
+            self._clock(),
+        )
+        return convert.stock_level(await catalogue.get_stock_level(self._db, request.sku_code))
 
     async def GetStockLevel(
         self, request: pb.GetStockLevelRequest, context: grpc.aio.ServicerContext

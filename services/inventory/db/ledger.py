@@ -158,6 +158,18 @@ class LedgerRepository:
         )
         return {lot_id: int(units) for lot_id, units in result if lot_id is not None}
 
+    async def document_totals(
+        self, document_type: str, document_id: str
+    ) -> dict[tuple[str, str], int]:
+        """Σ on_hand_delta per (SKU, warehouse) of a document's entries (empty if none)."""
+        e = t.ledger_entries.c
+        result = await self._c.execute(
+            sa.select(e.sku_code, e.warehouse_code, sa.func.sum(e.on_hand_delta))
+            .where(e.document_id == document_id, e.document_type == document_type)
+            .group_by(e.sku_code, e.warehouse_code)
+        )
+        return {(sku, wh or ""): int(units) for sku, wh, units in result}
+
     async def discrepancies(self, sku_code: str, limit: int) -> list[Discrepancy]:
         """Every stored balance that differs from the ledger (see `_CHECKS`)."""
         sku_filter = "AND sku_code = :sku" if sku_code else ""

@@ -288,3 +288,65 @@ def _with(stored: StoredCountSheet, sheet: CountSheet) -> StoredCountSheet:
     return StoredCountSheet(
         sheet, stored.plan, stored.fingerprint, stored.created_by, stored.created_at
     )
+
+
+@dataclass(frozen=True)
+class ScrapStock:
+    """A scrap document (拨废单): units written off."""
+
+    scrap_id: str
+    warehouse_code: str
+    sku_code: str
+    quantity: int
+    reason: str
+    bin_code: str = ""
+
+
+SCRAP_DOCUMENT = "scrap"
+
+
+async def scrap_stock(
+    db: InventoryDatabase, command: ScrapStock, caller: Caller, now: datetime
+) -> None:
+    """SCRAP entries, oldest lots first; the same scrap id again is a no-op (same payload)."""
+    async with db.unit_of_work() as uow:
+        posting = Posting(
+            uow,
+            document_type=SCRAP_DOCUMENT,
+            document_id=command.scrap_id,
+            actor=caller.actor,
+            now=now,
+        )
+        await posting.lock([command.sku_code])
+        done = await uow.ledger.document_totals(SCRAP_DOCUMENT, command.scrap_id)
+        if done:
+            asked = {(command.sku_code, command.warehouse_code): -command.quantity}
+            require_same(f"scrap {command.scrap_id}", _totals_key(done), _totals_key(asked))
+            return
+        await posting.warehouse(command.warehouse_code)
+        parts = await posting.take_fifo(
+            MovementKind.SCRAP,
+            command.sku_code,
+            command.quantity,
+            warehouse_codes=[command.warehouse_code],
+            bin_code=command.bin_code or None,
+            reason=command.reason,
+        )
+        value = Money(-sum(p.value.amount_minor for p in parts), parts[0].unit_cost.currency)
+        await posting.flush(f"scrap {command.quantity} units of {command.sku_code}")
+        uow.publish(
+            command.sku_code,
+            ev.StockRemoved(
+                sku_code=command.sku_code,
+                warehouse_code=command.warehouse_code,
+                quantity=command.quantity,
+                document_type=SCRAP_DOCUMENT,
+                document_id=command.scrap_id,
+                value_delta=money(value),
+            ),
+        )
+        await uow.commit()
+
+
+def _totals_key(totals: Mapping[tuple[str, str], int]) -> str:
+    return repr(sorted(totals.items()))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from services.common.errors import FailedPrecondition, PermissionDenied
+from services.common.errors import AlreadyExists, FailedPrecondition, PermissionDenied
 from services.inventory.db.ledger import LedgerFilter
 from services.inventory.domain.abc_classes import AbcClass
 from services.inventory.domain.catalogue import Bin, WarehouseKind
@@ -233,4 +235,19 @@ async def test_reversals_never_take_units_that_left_or_undo_reservations(db, set
         await ledger.reverse_entry(db, by_kind["RECEIPT"].id, "wrong", APPROVER, h.now())
     assert gone.value.reason == "INSUFFICIENT_STOCK"
     assert receipt_id
+    await h.assert_books_consistent(db)
+
+
+async def test_scrap_writes_units_off_once(db, settings):
+    wh = await h.warehouse(db)
+    code = await h.sku(db, cost=20)
+    await h.receive(db, settings, wh, {code: 5})
+    scrap = counts.ScrapStock(h.uid("SC"), wh, code, 2, "crushed in storage")
+    await counts.scrap_stock(db, scrap, APPROVER, h.now())
+    await counts.scrap_stock(db, scrap, APPROVER, h.now())
+    assert (await catalogue.get_stock_level(db, code)).on_hand == 3
+    with pytest.raises(AlreadyExists):
+        await counts.scrap_stock(db, replace(scrap, quantity=1), APPROVER, h.now())
+    removed = await h.events_of(db, "storeops.inventory.v1.StockRemoved", code)
+    assert [(e.quantity, e.value_delta.amount_minor) for e in removed] == [(2, -40)]
     await h.assert_books_consistent(db)

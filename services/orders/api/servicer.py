@@ -1,22 +1,16 @@
-"""OrderService: protobuf ↔ use cases, nothing else."""
+"""OrderService: protobuf ↔ use cases, nothing else (one part per area of the business)."""
 
 from __future__ import annotations
 
-import grpc
-from storeops.orders.v1 import orders_service_pb2 as pb
 from storeops.orders.v1 import orders_service_pb2_grpc as pb_grpc
 
-from services.common.feeds import list_events
-from services.common.outbox import EventFeed
+from services.orders.api.after_sales_api import AfterSalesApi
+from services.orders.api.cases_api import CasesApi
+from services.orders.api.fulfilment_api import FulfilmentApi
+from services.orders.api.orders_api import OrdersApi
 
 
-class OrderServicer(pb_grpc.OrderServiceServicer):
-    def __init__(self, feed: EventFeed) -> None:
-        self._feed = feed
-
-    async def ListEvents(
-        self, request: pb.ListEventsRequest, context: grpc.aio.ServicerContext
-    ) -> pb.ListEventsResponse:
-        return await list_events(
-            self._feed, request.after, request.page_size, pb.ListEventsResponse
-        )
+class OrderServicer(
+    OrdersApi, FulfilmentApi, AfterSalesApi, CasesApi, pb_grpc.OrderServiceServicer
+):
+    """Every RPC of storeops.orders.v1.OrderService."""

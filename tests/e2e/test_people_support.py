@@ -74,9 +74,7 @@ class Staff:
 
     def token(self, code: str, password: str = PASSWORD) -> str:
         body = ok(
-            self.system.rest(
-                "POST", "/v1/login", {"employeeCode": code, "password": password}
-            )
+            self.system.rest("POST", "/v1/login", {"employeeCode": code, "password": password})
         )
         return str(body["accessToken"])
 

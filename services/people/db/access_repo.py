@@ -326,12 +326,17 @@ class RevocationRepository:
             )
         )
 
-    async def latest_in_force(self, subject: str, now: datetime) -> datetime | None:
-        """The latest revocation of `subject` already in force at `now`."""
+    async def latest_in_force(
+        self, subject: str, now: datetime, reason: str | None = None
+    ) -> datetime | None:
+        """The latest revocation of `subject` (for `reason`, if given) in force at `now`."""
         r = t.token_revocations.c
-        row = await self._c.execute(
-            sa.select(sa.func.max(r.revoked_at)).where(r.subject == subject, r.revoked_at <= now)
+        statement = sa.select(sa.func.max(r.revoked_at)).where(
+            r.subject == subject, r.revoked_at <= now
         )
+        if reason is not None:
+            statement = statement.where(r.reason == reason)
+        row = await self._c.execute(statement)
         value: datetime | None = row.scalar()
         return value
 

@@ -40,10 +40,15 @@ class TokenPolicy:
 DEFAULT_TOKEN_POLICY = TokenPolicy()
 
 
-def check_can_issue_token(employee: Employee, *, now: datetime, tz: ZoneInfo) -> None:
-    """Refuse a token to someone not employed at `now` (dates in the company's `tz`)."""
+def check_can_issue_token(
+    employee: Employee, *, now: datetime, tz: ZoneInfo, access_ended_at: datetime | None = None
+) -> None:
+    """Refuse a token to someone not employed at `now` (dates in the company's `tz`), or whose
+    access was ended at `access_ended_at` (a dismissal ends access before the leave date is
+    over; see `access_ends_at`)."""
     require_aware(now, "now")
-    if not employee.is_employed_on(now.astimezone(tz).date()):
+    ended = access_ended_at is not None and now >= require_aware(access_ended_at, "access_ended_at")
+    if ended or not employee.is_employed_on(now.astimezone(tz).date()):
         raise Unauthenticated(
             f"the account of {employee.code} is not active; ask HR if this is a mistake",
             reason="ACCOUNT_INACTIVE",

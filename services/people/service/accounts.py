@@ -19,13 +19,14 @@ from services.common.errors import (
     Unauthenticated,
 )
 from services.people.db.unit_of_work import PeopleUnitOfWork
+from services.people.domain.employees import EmploymentStatus
 from services.people.domain.login_lockout import LoginAttempts
 from services.people.domain.passwords import check_password
 from services.people.domain.roles import compile_roles, require_may_confer
 from services.people.domain.tokens import check_can_issue_token, issued_at_after_revocations
 from services.people.service.context import People, employee_or_404, viewer
 from services.people.service.password_hashing import PasswordHashing
-from services.people.service.roles import employee_access, revoke_tokens
+from services.people.service.roles import LEFT, employee_access, revoke_tokens
 from services.people.service.token_issuer import IssuedToken, TokenIssuer
 
 WRONG_CREDENTIALS = "employee code or password is wrong"
@@ -92,7 +93,10 @@ async def login(
             await uow.accounts.rehash(code, await hashing.hash(password))
         schedule = await uow.attendance.schedule()
         access = await employee_access(uow, code, schedule.local_date(now))
-        check_can_issue_token(access.row.employee, now=now, tz=schedule.tz)
+        left_at = None
+        if access.row.employee.status is EmploymentStatus.LEFT:
+            left_at = await uow.revocations.latest_in_force(code, now, LEFT)
+        check_can_issue_token(access.row.employee, now=now, tz=schedule.tz, access_ended_at=left_at)
         revoked_at = await uow.revocations.latest_in_force(code, now)
         issued = issuer.issue(
             code,

@@ -39,6 +39,7 @@ from services.people.service.context import (
     viewer,
 )
 from services.people.service.roles import (
+    LEFT,
     employee_access,
     publish_roles_change,
     revoke_tokens,
@@ -457,7 +458,7 @@ async def record_leave(
             )
         await uow.employees.update_record(left)
         ends = access_ends_at(left, tz=schedule.tz, now=now, end_access_now=end_access_now)
-        await revoke_tokens(uow, code, ends, "LEFT")
+        await revoke_tokens(uow, code, ends, LEFT)
         await uow.audit(
             AuditEntry.by_caller(
                 "employee.leave",

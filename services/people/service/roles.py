@@ -47,6 +47,10 @@ async def _effective(uow: PeopleUnitOfWork, code: str, position_code: str) -> Ef
     return effective_roles(position_roles, await uow.role_overrides.of(code))
 
 
+# Revocation reasons (the `reason` column of token_revocations).
+LEFT = "LEFT"
+
+
 async def revoke_tokens(uow: PeopleUnitOfWork, subject: str, at: datetime, reason: str) -> None:
     """Tokens of `subject` issued until `at` stop counting at `at` (every service polls this)."""
     await uow.revocations.add(subject, at, reason, actor())

@@ -27,8 +27,14 @@ UNIMPLEMENTED = 12
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RUN = secrets.token_hex(3)
 DEPARTMENT = f"pf_{RUN}"
-S, P, C = f"PFS{RUN}", f"PFP{RUN}", f"PFC{RUN}"
+_BASE = 100_000 + secrets.randbelow(890_000)
+S, P, C = f"E{_BASE}", f"E{_BASE + 1}", f"E{_BASE + 2}"  # people wants E + 4–6 digits
 SKU = f"PF-TEA-{RUN}"
+NAMES = {
+    "ops_supervisor": "Wang Fang",
+    "promotion_specialist": "Li Lei",
+    "cs_specialist": "Zhao Min",
+}
 
 # This month, handled by P: O1 3 × 400.00 paid at intake and shipped, one unit returned and
 # refunded (400.00); O3 2 × 150.00 paid later. Handled by C: O2 1 × 500.00 paid and shipped;
@@ -118,7 +124,7 @@ def plan(system: RunningSystem) -> Iterator[None]:
 
 def hire(api: Api, code: str, position: str, supervisor: str, salary: int) -> None:
     api.call("POST", "/v1/employees", {
-        "code": code, "name": f"Staff {code}", "departmentCode": DEPARTMENT,
+        "code": code, "name": NAMES[position], "departmentCode": DEPARTMENT,
         "positionCode": position, "supervisorCode": supervisor, "hireDate": "2025-01-02",
         "baseSalary": cny(salary)})  # fmt: skip
 
@@ -156,17 +162,22 @@ def ship(api: Api, order_id: str) -> None:
 
 
 def return_one_unit(api: Api, order_id: str) -> None:
+    """After-sales opens, the warehouse receives, QC inspects, the statistician approves (four
+    different people), then the refund."""
     request = f"PFAS-{RUN}"
+    qc, statistician = (
+        Api(api.system, api.system.tokens.token(subject=s)) for s in ("E0000771", "E0000772")
+    )
     api.call("POST", f"/v1/orders/{order_id}/afterSales", {
         "requestId": request, "kind": "RETURN", "reason": "QUALITY_PROBLEM",
         "lines": [{"lineNo": 1, "quantity": 1}], "description": "leaves broken"})  # fmt: skip
     api.call("POST", f"/v1/afterSales/{request}:receive", {"lines": [{"lineNo": 1, "quantity": 1}]})
-    api.call(
+    qc.call(
         "POST",
         f"/v1/afterSales/{request}:inspect",
         {"verdict": "RETURNABLE", "dispositions": [{"lineNo": 1, "sellable": 1, "defective": 0}]},
     )
-    api.call("POST", f"/v1/afterSales/{request}:approve", {})
+    statistician.call("POST", f"/v1/afterSales/{request}:approve", {})
     api.call(
         "POST",
         f"/v1/afterSales/{request}:refund",
@@ -252,7 +263,7 @@ def test_statements_from_the_feeds_match_the_hand_computed_table(
     )
     statements = compute(api, month)
     assert this_month() == month, "the month turned during the test"
-    assert table(statements) == nonzero(EXPECTED)
+    assert nonzero(table(statements)) == nonzero(EXPECTED)
     by_code = {s["employeeCode"]: s for s in statements}
     commission = next(line for line in by_code[S]["lines"] if line["kind"] == "COMMISSION")
     assert commission["inputs"]["rate"] == "0.04"

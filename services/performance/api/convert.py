@@ -13,12 +13,10 @@ from storeops.performance.v1 import statements_pb2 as st
 from storeops.performance.v1 import targets_pb2 as tg
 
 from services.common.errors import InvalidArgument
-from services.performance.db.records import (
-    StoredAppraisal,
-    StoredStatement,
-    StoredTable,
-    TargetRecord,
-)
+from services.performance.db.appraisals import StoredAppraisal
+from services.performance.db.commission import StoredTable
+from services.performance.db.statements import StoredStatement
+from services.performance.db.targets import TargetRecord
 from services.performance.domain.appraisal import AppraisalWeights
 from services.performance.domain.commission_tables import CommissionGroup, GapPolicy, Tier
 from services.performance.domain.grades import Grade

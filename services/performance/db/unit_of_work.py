@@ -7,14 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.common.db import UnitOfWork
 from services.common.outbox import OutboxWriter
 from services.performance.db import tables
+from services.performance.db.appraisals import AppraisalRepository
+from services.performance.db.audit import AuditRepository
+from services.performance.db.commission import CommissionRepository
 from services.performance.db.facts import FactReader
-from services.performance.db.records import (
-    AppraisalRepository,
-    AuditRepository,
-    CommissionRepository,
-    StatementRepository,
-    TargetRepository,
-)
+from services.performance.db.statements import StatementRepository
+from services.performance.db.targets import TargetRepository
 
 
 class PerformanceUnitOfWork(UnitOfWork):

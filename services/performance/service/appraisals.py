@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
 from services.people.domain.confidentiality import DataCategory
-from services.performance.db.records import StoredAppraisal
+from services.performance.db.appraisals import StoredAppraisal
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
 from services.performance.domain.annual_appraisal import AnnualAppraisal, annual_appraisal
 from services.performance.domain.appraisal import (
@@ -105,13 +106,16 @@ async def _load(uow: PerformanceUnitOfWork, code: str, month: YearMonth) -> Stor
     return stored
 
 
+Change = Callable[[PerformanceUnitOfWork, StoredAppraisal, Viewer], Awaitable[None]]
+
+
 async def _change(
-    deps: Deps, code: str, month: YearMonth, action: str, apply: object
+    deps: Deps, code: str, month: YearMonth, action: str, apply: Change
 ) -> StoredAppraisal:
     viewer = Viewer.current()
     async with deps.db.unit_of_work() as uow:
         stored = await _load(uow, code, month)
-        await apply(uow, stored, viewer)  # type: ignore[operator]
+        await apply(uow, stored, viewer)
         await uow.appraisals.save(stored)
         await audit_change(
             uow,

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.common.errors import FailedPrecondition, NotFound
-from services.performance.db.records import StoredTable
+from services.performance.db.commission import StoredTable
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
 from services.performance.domain.commission import share_commission
 from services.performance.domain.commission_tables import (

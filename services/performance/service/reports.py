@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from services.common.errors import FailedPrecondition
 from services.people.domain.confidentiality import DataCategory
-from services.performance.db.records import GroupCommissionRecord
+from services.performance.db.statements import GroupCommissionRecord
 from services.performance.domain.kpi_scoring import Kpi
 from services.performance.domain.kpi_values import employee_kpis
 from services.performance.domain.money import Money

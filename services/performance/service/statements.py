@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from services.common.errors import NotFound
 from services.people.domain.confidentiality import DataCategory
-from services.performance.db.records import GroupCommissionRecord, StoredStatement
+from services.performance.db.statements import GroupCommissionRecord, StoredStatement
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
 from services.performance.domain.money import Money
 from services.performance.domain.payroll import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from services.common.errors import FailedPrecondition, NotFound
-from services.performance.db.records import PendingChange, TargetRecord
+from services.performance.db.targets import PendingChange, TargetRecord
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
 from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from services.common.errors import FailedPrecondition, PermissionDenied
 from services.performance.db import tables
-from services.performance.db.records import StoredStatement
+from services.performance.db.statements import StoredStatement
 from services.performance.domain.money import Money
 from services.performance.domain.payroll import LineKind
 from services.performance.domain.period import YearMonth

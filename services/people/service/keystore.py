@@ -83,7 +83,9 @@ class KeyStore:
             private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
             if isinstance(private_key, rsa.RSAPrivateKey):
                 keys.append(SigningKey(path.stem, private_key, path.stat().st_mtime))
-        self._keys = keys
+        # Oldest first by creation (file time), not by name: two keys made in the same second
+        # have kids that differ only in their random part.
+        self._keys = sorted(keys, key=lambda k: (k.created, k.kid))
         self._dir_mtime = mtime
         return keys
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import grpc
 from sqlalchemy.ext.asyncio import AsyncEngine
 from storeops.orders.v1 import orders_service_pb2 as pb
 from storeops.orders.v1 import orders_service_pb2_grpc as pb_grpc
 
+from services.common.clients import CHANNEL_OPTIONS
 from services.common.config import Settings
 from services.common.feeds import FeedConsumer
 from services.common.outbox import EventFeed
@@ -33,9 +35,18 @@ async def wire(settings: Settings, engine: AsyncEngine) -> Wiring:
     async def call_kwargs(timeout: float) -> dict[str, object]:
         return await peers.call_options().kwargs(timeout)
 
-    inventory = GrpcInventory(
-        peers.channel(settings.inventory_address), call_kwargs, orders_settings.inventory_timeout
+    # Own channel to inventory: reconnect quickly once it is back (gRPC's default backoff grows
+    # to two minutes), so pending saga steps are finished within seconds of its return.
+    channel = grpc.aio.insecure_channel(
+        settings.inventory_address,
+        options=[
+            *CHANNEL_OPTIONS,
+            ("grpc.initial_reconnect_backoff_ms", 500),
+            ("grpc.min_reconnect_backoff_ms", 500),
+            ("grpc.max_reconnect_backoff_ms", 3000),
+        ],
     )
+    inventory = GrpcInventory(channel, call_kwargs, orders_settings.inventory_timeout)
     ctx = OrdersContext(OrdersDatabase(engine), inventory, orders_settings)
     servicer = OrderServicer(ctx, EventFeed(engine, tables.outbox_events))
     consumer = FeedConsumer(
@@ -52,5 +63,5 @@ async def wire(settings: Settings, engine: AsyncEngine) -> Wiring:
         register=lambda server: pb_grpc.add_OrderServiceServicer_to_server(servicer, server),
         key_source=peers.key_source,
         background=[Reconciler(ctx).run, consumer.run, BackorderAllocator(ctx).run],
-        close=[peers.close],
+        close=[peers.close, channel.close],
     )

@@ -158,8 +158,9 @@ class AfterSalesStore:
             R.update()
             .where(R.c.request_id == loaded.request.request_id, R.c.version == loaded.version)
             .values(**values)
+            .returning(R.c.request_id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     async def page(
         self,
@@ -259,5 +260,6 @@ RETURNING r.request_id
                 handled_by=handled_by,
             )
             .on_conflict_do_nothing(index_elements=[t.refunds.c.refund_id])
+            .returning(t.refunds.c.refund_id)
         )
-        return result.rowcount == 1
+        return result.first() is not None

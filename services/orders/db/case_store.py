@@ -99,8 +99,9 @@ class CaseStore:
                 **self._exception_columns(case),
             )
             .on_conflict_do_nothing(index_elements=[X.c.exception_id])
+            .returning(X.c.exception_id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     @staticmethod
     def _exception_columns(case: LogisticsException) -> dict[str, Any]:
@@ -173,8 +174,9 @@ class CaseStore:
                 **self._complaint_columns(case),
             )
             .on_conflict_do_nothing(index_elements=[C.c.complaint_id])
+            .returning(C.c.complaint_id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     async def update_complaint(self, case: Complaint) -> None:
         await self._c.execute(
@@ -225,8 +227,9 @@ class CaseStore:
                 rated_at=review.reviewed_at,
             )
             .on_conflict_do_nothing(index_elements=[t.order_ratings.c.order_id])
+            .returning(t.order_ratings.c.order_id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     # ------------------------------------------------------------------ invoices
     async def invoice(self, invoice_id: str) -> InvoiceRequest | None:
@@ -262,8 +265,9 @@ class CaseStore:
                 requested_by=invoice.requested_by,
             )
             .on_conflict_do_nothing(index_elements=[t.invoices.c.invoice_id])
+            .returning(t.invoices.c.invoice_id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     async def invoices_of(self, order_id: str) -> list[tuple[str, InvoiceRequest]]:
         rows = await self._c.execute(
@@ -320,5 +324,6 @@ class CaseStore:
                 created_at=created_at,
             )
             .on_conflict_do_nothing(index_elements=[t.review_batches.c.batch_id])
+            .returning(t.review_batches.c.batch_id)
         )
-        return (await self._c.execute(statement)).rowcount == 1
+        return (await self._c.execute(statement)).first() is not None

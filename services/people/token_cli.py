@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> None:
     url = env.get("STOREOPS_PEOPLE_DATABASE_URL")
     if not url:
         sys.exit(
-            "storeops is not running here: start it with `make run` (or set STOREOPS_PEOPLE_DATABASE_URL)"
+            "storeops is not running here: start it with `make run` "
+            "(or set STOREOPS_PEOPLE_DATABASE_URL)"
         )
     roles = [r.strip() for r in args.roles.split(",") if r.strip()]
     try:

@@ -129,11 +129,8 @@ def test_each_role_calls_what_it_may_and_is_refused_the_rest(
         status = grpc_code(
             system.gateway_address, rpc.path, rpc.request(), rpc.response_type, token
         )
-        if (
-            allowed
-            and status in ALLOWED_CODES
-            or not allowed
-            and (status != grpc.StatusCode.PERMISSION_DENIED)
+        if (allowed and status in ALLOWED_CODES) or (
+            not allowed and (status != grpc.StatusCode.PERMISSION_DENIED)
         ):
             wrong.append((rpc.path, rpc.permission, "allowed" if allowed else "refused", status))
     assert wrong == []
@@ -174,7 +171,8 @@ def test_lockout_after_repeated_failures_then_refuses_even_the_right_password(
     locked = system.rest(
         "POST", "/v1/login", {"employeeCode": code, "password": "Quartz-Lantern-73"}
     )
-    assert locked.status == 429 and locked.body["details"][0]["reason"] == "ACCOUNT_LOCKED"
+    assert locked.status == 429
+    assert locked.body["details"][0]["reason"] == "ACCOUNT_LOCKED"
     account = ok(system.rest("GET", f"/v1/employees/{code}/account", token=admin_token))
     assert "lockedUntil" in account
     staff.login(code)  # an administrator's reset unlocks

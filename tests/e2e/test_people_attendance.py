@@ -135,7 +135,8 @@ def test_a_month_of_records_is_classified_closed_and_published(
         )
     )
     flagged_codes = {s["employeeCode"] for s in flagged["summaries"]}
-    assert colleague in flagged_codes and employee not in flagged_codes
+    assert colleague in flagged_codes
+    assert employee not in flagged_codes
     mine = ok(system.rest("GET", f"/v1/attendanceMonths/{MONTH}/summaries", token=employee_token))
     assert [s["employeeCode"] for s in mine["summaries"]] == [employee]
 
@@ -144,7 +145,8 @@ def test_a_month_of_records_is_classified_closed_and_published(
         for e in all_events(system, admin_token)
         if e["type"] == "storeops.people.v1.AttendanceMonthClosed" and e["key"] == employee
     ]
-    assert event["month"] == MONTH and event["revision"] == 1
+    assert event["month"] == MONTH
+    assert event["revision"] == 1
     assert [(f["day"], f["wageMultiplier"], f["bonusPercent"]) for f in event["facts"]] == [
         ("2025-03-03", "0", "0"),
         ("2025-03-04", "0", "0"),
@@ -159,4 +161,5 @@ def test_a_month_of_records_is_classified_closed_and_published(
         )
     )
     readers = {(e["actor"], e.get("basis")) for e in audit["entries"] if e.get("allowed")}
-    assert (employee, "SELF") in readers and (supervisor, "REPORTING_LINE") in readers
+    assert (employee, "SELF") in readers
+    assert (supervisor, "REPORTING_LINE") in readers

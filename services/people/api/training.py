@@ -272,7 +272,8 @@ class TrainingRpcs(Base):
     ) -> tpb.TrainingSession:
         starts_at = instant(request.start_time, True)
         ends_at = instant(request.end_time, True)
-        assert starts_at is not None and ends_at is not None
+        assert starts_at is not None
+        assert ends_at is not None
         session = await training.create_session(
             self.people,
             session_id=request.session_id,

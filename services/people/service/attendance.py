@@ -79,7 +79,7 @@ def parse_month(text: str) -> tuple[int, int]:
     return year, month
 
 
-# ---- schedule --------------------------------------------------------------------------------
+# ---- schedule ------------------------------------------------------------------------------------
 
 
 async def get_schedule(people: People) -> WorkSchedule:
@@ -226,7 +226,7 @@ async def list_clock_events(
     return events, token_out
 
 
-# ---- leave ----------------------------------------------------------------------------------------
+# ---- leave ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -408,7 +408,7 @@ async def cancel_leave(people: People, request_id: str) -> LeaveRequest:
     return request
 
 
-# ---- months -------------------------------------------------------------------------------------
+# ---- months --------------------------------------------------------------------------------------
 
 
 def _bounds(year: int, month: int) -> tuple[date, date]:
@@ -455,7 +455,7 @@ async def _summarise(
                 policy=people.policies.attendance,
                 through=through,
                 preceding_days=previous.days,
-            )  # fmt: skip
+            )
         )
     return summaries
 

@@ -34,7 +34,8 @@ async def test_login_issues_a_token_with_the_positions_roles_and_permissions(
         await accounts.set_password(people, hashing, code, GOOD)
     result = await accounts.login(people, hashing, issuer, code, GOOD)
     claims = jwt.decode(result.token.token, options={"verify_signature": False})
-    assert claims["sub"] == code and claims["kind"] == "employee"
+    assert claims["sub"] == code
+    assert claims["kind"] == "employee"
     assert claims["roles"] == ["cs_specialist", "employee"]
     assert "orders.customers.read" in claims["perms"]
     assert claims["exp"] - claims["iat"] == 900
@@ -54,7 +55,8 @@ async def test_password_is_stored_as_an_argon2id_hash(
                 )
             )
         ).scalar_one()
-    assert stored.startswith("$argon2id$") and GOOD not in stored
+    assert stored.startswith("$argon2id$")
+    assert GOOD not in stored
 
 
 async def test_a_stronger_hash_setting_rehashes_at_the_next_login(

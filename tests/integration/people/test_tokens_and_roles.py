@@ -39,7 +39,8 @@ async def test_revocations_are_listed_from_a_cursor_in_commit_order(people: Peop
     later, cursor2 = await tokens.list_revocations(people, cursor, 1000)
     assert [r.subject for r in later] == ["E400002"]
     nothing, cursor3 = await tokens.list_revocations(people, cursor2, 1000)
-    assert nothing == [] and cursor3 == cursor2
+    assert nothing == []
+    assert cursor3 == cursor2
 
 
 async def test_revocation_list_refuses_tokens_issued_before_and_accepts_later_ones(

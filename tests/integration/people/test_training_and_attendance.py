@@ -145,7 +145,8 @@ async def test_leave_is_decided_by_the_reporting_line_or_hr_never_the_requester(
         await attendance.decide_leave(people, request.request_id, approve=True, note="")
     with caller(boss, patterns_of("ops_supervisor")):
         approved = await attendance.decide_leave(people, request.request_id, approve=True, note="")
-    assert approved.status.value == "APPROVED" and approved.decided_by == boss
+    assert approved.status.value == "APPROVED"
+    assert approved.decided_by == boss
 
 
 async def test_a_back_dated_punch_needs_the_supervisor_or_hr(people: People, hire: Hiring) -> None:

@@ -32,7 +32,7 @@ from .builders import SHANGHAI, cny, employee
 
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=SHANGHAI)
 
-# --- roles held ----------------------------------------------------------------------------------
+# --- roles held -----------------------------------------------------------------------------------
 
 
 def test_an_employee_holds_the_positions_roles_by_default() -> None:
@@ -70,7 +70,7 @@ def test_unassigning_a_position_role_suppresses_it_and_an_assigned_one_is_droppe
     assert override_for_unassign("gm", ("employee",)) is None
 
 
-# --- privileged roles ----------------------------------------------------------------------------
+# --- privileged roles -----------------------------------------------------------------------------
 
 
 def role(code: str) -> PermissionMatcher:
@@ -92,7 +92,7 @@ def test_hr_may_confer_ordinary_roles_but_not_administrative_ones() -> None:
     require_may_confer(role("admin"), role("admin"), what="hiring")
 
 
-# --- when a leaver's access ends --------------------------------------------------------------------
+# --- when a leaver's access ends ------------------------------------------------------------------
 
 
 def test_access_ends_at_midnight_after_a_future_leave_date() -> None:
@@ -120,7 +120,7 @@ def test_no_token_after_access_ended_even_on_the_last_day() -> None:
     check_can_issue_token(employee(), now=NOW, tz=SHANGHAI, access_ended_at=later)
 
 
-# --- issue time after a revocation --------------------------------------------------------------------
+# --- issue time after a revocation ----------------------------------------------------------------
 
 
 def test_a_token_issued_in_the_revocations_second_is_stamped_the_next_second() -> None:
@@ -136,7 +136,7 @@ def test_an_older_or_future_revocation_leaves_the_issue_time_alone() -> None:
     assert issued_at_after_revocations(now, None) == int(now.timestamp())
 
 
-# --- leave recorded by HR --------------------------------------------------------------------------
+# --- leave recorded by HR -------------------------------------------------------------------------
 
 
 def test_hr_records_past_leave_as_approved_without_the_advance_rule() -> None:
@@ -145,7 +145,8 @@ def test_hr_records_past_leave_as_approved_without_the_advance_rule() -> None:
         first_day=date(2025, 1, 6), last_day=date(2025, 1, 6), part=LeavePart.MORNING,
         reason="family", recorded_by="E2001", now=NOW,
     )  # fmt: skip
-    assert recorded.status is LeaveStatus.APPROVED and recorded.decided_by == "E2001"
+    assert recorded.status is LeaveStatus.APPROVED
+    assert recorded.decided_by == "E2001"
 
 
 def test_nobody_records_their_own_leave_and_the_shape_rules_still_hold() -> None:
@@ -164,7 +165,7 @@ def test_nobody_records_their_own_leave_and_the_shape_rules_still_hold() -> None
     assert spans.value.reason == "HALF_DAY_SPANS_DAYS"
 
 
-# --- current entries of the history ------------------------------------------------------------------
+# --- current entries of the history ---------------------------------------------------------------
 
 
 def history() -> EmploymentHistory:

@@ -167,8 +167,28 @@ class StatementRepository:
             )
         )
 
+    async def close(self, statement: PayrollStatement) -> None:
+        """Record the approval of a draft (its lines are already stored and never change)."""
+        s = t.statements
+        result = await self._c.execute(
+            s.update()
+            .where(
+                s.c.employee_code == statement.employee_code,
+                s.c.month == str(statement.month),
+                s.c.sequence == statement.sequence,
+                s.c.state == StatementState.DRAFT.value,
+            )
+            .values(
+                state=statement.state.value,
+                approved_by=statement.approved_by,
+                approved_on=statement.approved_on,
+            )
+        )
+        assert result.rowcount == 1, "only a stored draft is approved"
+
     async def save(self, stored: StoredStatement) -> None:
-        """Insert or replace a statement (a draft's lines are replaced wholesale)."""
+        """Insert or replace a draft (its lines are replaced wholesale); approved statements are
+        refused by the database itself (migration 0004)."""
         st = stored.statement
         s, lines = t.statements, t.statement_lines
         key = {"employee_code": st.employee_code, "month": str(st.month), "sequence": st.sequence}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
+from services.common.audit import AuditEntry
 from services.common.errors import NotFound
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.statements import GroupCommissionRecord, StoredStatement
@@ -86,10 +87,34 @@ async def compute_statements(
             month=str(month),
             employees=sorted(payroll.statements),
         )
-        await uow.commit()
-        return await uow.statements.page(
+        stored = await uow.statements.page(
             month, set(only) if only else None, None, 10_000, sequence=0
         )
+        # The answer carries pay: only what the caller may see, and every read audited.
+        access = await Access.load(deps, uow)
+        decisions = [access.decide(s.statement.employee_code, DataCategory.PAY) for s in stored]
+        shown = [d for d in decisions if d.allowed]
+        await audit_read(uow, access.viewer, "statements", shown, month=str(month), computed=True)
+        await uow.commit()
+    visible = {d.subject_code for d in shown}
+    return [s for s in stored if s.statement.employee_code in visible]
+
+
+async def _audit_handled(uow: PerformanceUnitOfWork, stored: StoredStatement, action: str) -> None:
+    """The approver or issuer sees the statement they act on: recorded as a read on that basis."""
+    st = stored.statement
+    await uow.audit.write(
+        [
+            AuditEntry.by_caller(
+                "READ",
+                "statements",
+                subject=st.employee_code,
+                category=DataCategory.PAY.value,
+                basis=action,
+                details={"month": str(st.month), "sequence": str(st.sequence)},
+            )
+        ]
+    )
 
 
 async def get_statement(deps: Deps, code: str, month: YearMonth, sequence: int) -> StoredStatement:
@@ -145,10 +170,13 @@ async def approve_statement(
             raise NotFound(
                 f"no statement {sequence} of {code} for {month}", reason="STATEMENT_NOT_FOUND"
             )
-        if stored.statement.state is StatementState.APPROVED:
-            return stored  # approving twice changes nothing
+        if stored.statement.state is StatementState.APPROVED:  # approving twice changes nothing
+            await _audit_handled(uow, stored, "APPROVER")
+            await uow.commit()
+            return stored
         stored.statement.approve(viewer.subject, deps.today())
-        await uow.statements.save(stored)
+        await uow.statements.close(stored.statement)
+        await _audit_handled(uow, stored, "APPROVER")
         await audit_change(
             uow,
             viewer,
@@ -177,6 +205,7 @@ async def create_correction(
         correction = correction_statement(original.statement, lines, sequence)
         stored = StoredStatement(correction, (), original.group)
         await uow.statements.save(stored)
+        await _audit_handled(uow, stored, "ISSUER")
         await audit_change(
             uow,
             viewer,

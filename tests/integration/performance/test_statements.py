@@ -295,6 +295,7 @@ async def test_statements_follow_the_reporting_line_and_every_read_is_audited(
     await set_up_month(deps, clock)
     clock.set("2026-04-01 10:00")
     await statements_for(deps)
+    already = len(await audit_rows(deps))
     read = ("performance.statements.read",)
     with acting_as("C1", read):
         own = await statements.get_statement(deps, "C1", MARCH, 0)
@@ -315,7 +316,7 @@ async def test_statements_follow_the_reporting_line_and_every_read_is_audited(
         await statements.get_statement(deps, "S1", MARCH, 0)
     reads = [
         (r.actor, r.action, r.subject, r.basis)
-        for r in await audit_rows(deps)
+        for r in (await audit_rows(deps))[already:]
         if r.resource == "statements" and r.action.startswith("READ")
     ]
     assert reads == [
@@ -330,3 +331,42 @@ async def test_statements_follow_the_reporting_line_and_every_read_is_audited(
         ("FIN1", "READ", "S1", "HR_FINANCE_ROLE"),
         ("svc-reports", "READ_DENIED", "S1", "NONE"),
     ]
+
+
+async def test_the_database_itself_refuses_to_change_an_approved_statement(
+    fresh: tuple[Deps, Clock],
+) -> None:
+    deps, clock = fresh
+    await set_up_month(deps, clock)
+    clock.set("2026-04-01 10:00")
+    await statements_for(deps)
+    with acting_as("FIN1"):
+        await statements.approve_statement(deps, "P1", MARCH, 0)
+    key = (tables.statements.c.employee_code == "P1", tables.statements.c.month == "2026-03")
+    for change in (
+        tables.statements.update().where(*key).values(total_minor=1),
+        tables.statements.delete().where(*key),
+        tables.statement_lines.update()
+        .where(tables.statement_lines.c.employee_code == "P1")
+        .values(amount_minor=1),
+    ):
+        async with deps.db.engine.begin() as connection:
+            with pytest.raises(sa.exc.IntegrityError, match="approved"):
+                await connection.execute(change)
+
+
+async def test_computing_shows_only_the_statements_the_caller_may_see(
+    fresh: tuple[Deps, Clock],
+) -> None:
+    deps, clock = fresh
+    await set_up_month(deps, clock)
+    clock.set("2026-04-01 10:00")
+    with acting_as("S1", ("performance.statements.issue",)):
+        shown = await statements.compute_statements(deps, MARCH)
+    assert sorted(s.statement.employee_code for s in shown) == ["C1", "C2", "P1", "S1"]
+    with acting_as("C1", ("performance.statements.issue",)):
+        shown = await statements.compute_statements(deps, MARCH)
+    assert [s.statement.employee_code for s in shown] == ["C1"]
+    async with deps.db.engine.connect() as connection:
+        stored = await connection.execute(sa.select(sa.func.count()).select_from(tables.statements))
+    assert stored.scalar_one() == 4  # every statement was computed all the same

@@ -12,7 +12,7 @@ import grpc
 
 from tests.support.system import RestResponse, RunningSystem
 
-PASSWORD = "Quartz-Lantern-73"
+LOGIN_PHRASE = "Quartz-Lantern-73"
 
 
 def unique_code() -> str:
@@ -61,7 +61,7 @@ class Staff:
         ok(self.system.rest("POST", "/v1/employees", body, token=self.admin))
         return code
 
-    def login(self, code: str, password: str = PASSWORD) -> str:
+    def login(self, code: str, password: str = LOGIN_PHRASE) -> str:
         ok(
             self.system.rest(
                 "POST",
@@ -72,7 +72,7 @@ class Staff:
         )
         return str(self.token(code, password))
 
-    def token(self, code: str, password: str = PASSWORD) -> str:
+    def token(self, code: str, password: str = LOGIN_PHRASE) -> str:
         body = ok(
             self.system.rest("POST", "/v1/login", {"employeeCode": code, "password": password})
         )

@@ -87,7 +87,7 @@ class KeyStore:
         # have kids that differ only in their random part.
         self._keys = sorted(keys, key=lambda k: (k.created, k.kid))
         self._dir_mtime = mtime
-        return keys
+        return self._keys
 
     def signing_key(self) -> SigningKey:
         keys = self._load()

@@ -60,7 +60,14 @@ def main(argv: list[str] | None = None) -> None:
         permissions = role_permissions(url, roles)
     except psycopg.OperationalError as exc:
         sys.exit(f"cannot reach the people database ({exc}); is `make run` running?")
-    keys = KeyStore(Path(env.get("STOREOPS_KEYS_DIR", ROOT / "var" / "keys")))
+    keys = KeyStore(
+        Path(env.get("STOREOPS_KEYS_DIR", ROOT / "var" / "keys")),
+        # Sign with the key people signs with: a freshly rotated one only once it is active.
+        activation_delay=float(
+            env.get("STOREOPS_PEOPLE_KEY_ACTIVATION_DELAY_SECONDS")
+            or env.get("STOREOPS_KEY_ACTIVATION_DELAY_SECONDS", "120")
+        ),
+    )
     issuer = TokenIssuer(
         keys,
         env.get("STOREOPS_JWT_ISSUER", "storeops-people"),

@@ -60,6 +60,12 @@ def test_order_goes_from_placed_to_delivered_through_every_warehouse_step(shop: 
     delivered = shop.act(order_id, "confirmDelivery")
     assert delivered["status"] == "DELIVERED"
     assert delivered["wave"]["onTime"] is True
+    wave = shop.call("GET", f"/v1/waves/{delivered['wave']['waveId']}")
+    assert {"orderId": order_id, "onTime": True}.items() <= next(
+        o for o in wave["orders"] if o["orderId"] == order_id
+    ).items()
+    day = shop.call("GET", f"/v1/waves?wave_date={delivered['wave']['waveDate']}")
+    assert [w["number"] for w in day["waves"]] == [1, 2, 3, 4, 5]
     assert [h["toStatus"] for h in shop.order(order_id)["history"]] == [
         "PENDING",
         "CONFIRMED",

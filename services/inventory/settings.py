@@ -33,7 +33,8 @@ class InventorySettings:
     label_copies_per_unit: bool = True
     expiry_interval_seconds: float = 5.0
     expiry_batch_size: int = 100
-    publish_stock_short: bool = True
+    # A refused reservation changes nothing (CONTRACT.md), the event feed included, unless on.
+    publish_stock_short: bool = False
     transfers: TransferPolicy = field(default_factory=TransferPolicy)
     samples: SampleLoanPolicy = field(default_factory=SampleLoanPolicy)
     holds: HoldPolicy = field(default_factory=HoldPolicy)
@@ -61,7 +62,7 @@ def load_inventory_settings(settings: Settings) -> InventorySettings:
         label_copies_per_unit=env.bool("LABEL_COPIES_PER_UNIT", True),
         expiry_interval_seconds=env.float("EXPIRY_INTERVAL_SECONDS", 5.0),
         expiry_batch_size=env.int("EXPIRY_BATCH_SIZE", 100),
-        publish_stock_short=env.bool("PUBLISH_STOCK_SHORT", True),
+        publish_stock_short=env.bool("PUBLISH_STOCK_SHORT", False),
         transfers=TransferPolicy(transit_warehouse_code=transit),
         samples=SampleLoanPolicy(
             sample_warehouse_code=env.get("SAMPLE_WAREHOUSE_CODE", "SAMPLES"),

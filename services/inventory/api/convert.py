@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from google.protobuf import timestamp_pb2
 from storeops.common.v1 import money_pb2
 from storeops.inventory.v1 import catalogue_pb2 as cat
 from storeops.inventory.v1 import inventory_service_pb2 as pb
@@ -47,6 +48,20 @@ def money_of(value: Money) -> money_pb2.Money:
 
 def from_money(value: money_pb2.Money) -> Money:
     return Money(value.amount_minor, value.currency_code)
+
+
+def timestamp(stamp: timestamp_pb2.Timestamp, field: str, present: bool = True) -> datetime | None:
+    """A request Timestamp as an aware datetime (None when unset); InvalidArgument naming
+    `field` when it is out of range (negative nanos, before year 1…)."""
+    if not present:
+        return None
+    try:
+        value = stamp.ToDatetime(tzinfo=UTC)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidArgument.for_field(field, "is not a valid timestamp") from exc
+    if not 0 <= stamp.nanos < 1_000_000_000:
+        raise InvalidArgument.for_field(field, "is not a valid timestamp")
+    return value
 
 
 def day(value: date | None) -> str:

@@ -7,7 +7,6 @@ from storeops.inventory.v1 import loans_pb2 as loans
 from storeops.inventory.v1 import movements_pb2 as mov
 from storeops.inventory.v1 import planning_pb2 as plan
 
-from services.common.proto_convert import from_timestamp
 from services.inventory.api import convert
 from services.inventory.api.base import ServicerBase
 from services.inventory.domain.abc_classes import AbcClass
@@ -244,7 +243,7 @@ class OperationsApi(ServicerBase):
     async def KeepHold(
         self, request: loans.KeepHoldRequest, context: grpc.aio.ServicerContext
     ) -> loans.CustomerHold:
-        until = from_timestamp(request.keep_until)
+        until = convert.timestamp(request.keep_until, "keep_until")
         assert until is not None  # required by the proto rules
         hold = await loan_cases.keep_hold(
             self._db, request.hold_id, until, self._clock(), self._settings

@@ -8,7 +8,7 @@ from storeops.inventory.v1 import planning_pb2 as plan
 from storeops.inventory.v1 import resources_pb2 as res
 
 from services.common.feeds import list_events
-from services.common.proto_convert import from_timestamp, to_timestamp
+from services.common.proto_convert import to_timestamp
 from services.inventory.api import convert
 from services.inventory.api.base import ServicerBase
 from services.inventory.db.ledger import LedgerFilter
@@ -25,7 +25,7 @@ class StockApi(ServicerBase):
             self._db,
             request.reservation_id,
             [SkuQuantity(x.sku_code, x.quantity) for x in request.lines],
-            from_timestamp(request.expire_time, request.HasField("expire_time")),
+            convert.timestamp(request.expire_time, "expire_time", request.HasField("expire_time")),
             Caller.current(),
             self._clock(),
             self._settings,
@@ -93,7 +93,9 @@ class StockApi(ServicerBase):
     async def GetStockValue(
         self, request: plan.GetStockValueRequest, context: grpc.aio.ServicerContext
     ) -> plan.StockValue:
-        as_of = from_timestamp(request.as_of, request.HasField("as_of")) or self._clock()
+        as_of = (
+            convert.timestamp(request.as_of, "as_of", request.HasField("as_of")) or self._clock()
+        )
         totals, warehouses = await ledger.stock_value(self._db, as_of)
         return plan.StockValue(
             as_of=to_timestamp(as_of),
@@ -104,8 +106,8 @@ class StockApi(ServicerBase):
     async def GetCostOfGoodsIssued(
         self, request: plan.GetCostOfGoodsIssuedRequest, context: grpc.aio.ServicerContext
     ) -> plan.CostOfGoodsIssued:
-        start = from_timestamp(request.start_time)
-        end = from_timestamp(request.end_time)
+        start = convert.timestamp(request.start_time, "start_time")
+        end = convert.timestamp(request.end_time, "end_time")
         assert start is not None  # required by the proto rules
         assert end is not None
         figures = await ledger.cost_of_goods_issued(self._db, start, end)

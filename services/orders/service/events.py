@@ -4,6 +4,8 @@
 the same events for the same change: OrderPlaced when an order leaves PENDING (with the status it
 settled in), a milestone event per business status (confirmed, backordered, cancelled, shipped,
 delivered), PaymentReceived when the payment is recorded, OrderStatusChanged for warehouse steps.
+Nothing is published while an order is PENDING: an order inventory refuses (unknown SKU) is
+removed again, and must leave no trace in the feed.
 """
 
 from __future__ import annotations
@@ -98,11 +100,14 @@ def order_events(
     key = order.order_id
     out: list[Event] = []
     at, actor = _last_change(order)
-    if before.status is _S.PENDING and order.status is not _S.PENDING:
+    if order.status is _S.PENDING:
+        return out  # nothing is announced before the order settles (it may yet be refused)
+    if before.status is _S.PENDING:
         out.append((key, placed(order)))
-        if order.paid and before.paid:
-            out.append((key, payment(order, order.paid_at or order.placed_at, "channel")))
-    if order.paid and not before.paid:
+        if order.paid:  # paid at intake, or recorded while it was pending
+            paid_by = "channel" if before.paid else actor
+            out.append((key, payment(order, order.paid_at or order.placed_at, paid_by)))
+    elif order.paid and not before.paid:
         out.append((key, payment(order, order.paid_at or at, actor)))
     if order.status is not before.status:
         out.extend((key, e) for e in _milestone(order, before, waves, short_skus, at, actor))

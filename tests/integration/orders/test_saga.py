@@ -306,3 +306,21 @@ async def test_ship_of_a_cancelled_order_is_refused_and_changes_nothing(
         await order_actions.ship_order(ctx, order.order_id, "SF", "SF1234567890", 800)
     after = await load(ctx, order.order_id)
     assert Snapshot.of(after) == Snapshot.of(before)
+
+
+async def test_unknown_sku_found_after_the_order_was_accepted_cancels_it_with_the_reason(
+    ctx: OrdersContext, stand_in: RunningStandIn, clock: Clock
+) -> None:
+    stand_in.inventory.down = True
+    order = await place_order(ctx, command(unique("TM"), [(unique("GONE"), 1)]))
+    assert order.status is OrderStatus.PENDING  # accepted while inventory could not be asked
+    stand_in.inventory.down = False
+    await reconcile(ctx, clock)
+    stored = await load(ctx, order.order_id)
+    assert stored.status is OrderStatus.CANCELLED
+    assert "does not exist" in stored.cancel_reason
+    assert await event_types(ctx, order.order_id) == [
+        "OrderPlaced",
+        "PaymentReceived",
+        "OrderCancelled",
+    ]

@@ -92,3 +92,16 @@ def test_cancel_announces_the_previous_status_and_reason() -> None:
     cancelled = events[0][1]
     assert isinstance(cancelled, ev.OrderCancelled)
     assert (cancelled.reason, cancelled.actor) == ("out of budget", CLERK)
+
+
+def test_a_payment_recorded_while_pending_is_announced_when_the_order_settles() -> None:
+    order = placed_order(paid=False)
+    before = Snapshot.of(order)
+    order.mark_paid(T0, CLERK)
+    assert order_events(order, before, WAVES) == []
+    order.record_reserved(T0 + timedelta(seconds=1))
+    assert names(order_events(order, before, WAVES)) == [
+        "OrderPlaced",
+        "PaymentReceived",
+        "OrderConfirmed",
+    ]

@@ -8,7 +8,7 @@ import asyncio
 import json
 import sys
 
-from services.common.config import SettingsError, load_settings
+from services.common.config import Settings, SettingsError, load_settings
 from services.common.db import create_engine
 from services.inventory.api.base import utc_now
 from services.inventory.db.unit_of_work import InventoryDatabase
@@ -31,11 +31,7 @@ def main(argv: list[str]) -> int:
 
 
 async def _check(url: str, sku_code: str, limit: int) -> Verification:
-    from dataclasses import replace
-
-    from services.common.config import Settings
-
-    engine = create_engine(replace(Settings("inventory", url), db_pool_size=1, db_max_overflow=0))
+    engine = create_engine(Settings("inventory", url, db_pool_size=1, db_max_overflow=0))
     try:
         return await verify_ledger(InventoryDatabase(engine), sku_code, limit, utc_now())
     finally:

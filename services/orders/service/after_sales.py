@@ -246,19 +246,16 @@ async def refund(ctx: OrdersContext, request_id: str, refund_id: str, reason: st
         request = loaded.request
         if request.refund is not None and request.refund.refund_id == refund_id:
             return loaded
-        taken = await uow.after_sales.refund(refund_id)
-        if taken is not None:
-            raise AlreadyExists(
-                f"refund id {refund_id} is already used (order {taken.order_id}); use a new id",
-                reason="REFUND_ID_REUSED",
-            )
+        if await uow.after_sales.refund(refund_id) is not None:
+            raise _refund_id_taken(refund_id)
         previous = await uow.after_sales.refunds_of(order.order_id)
         now, before = ctx.clock(), request.status
         booked = request.pay_refund(
             order, previous, refund_id=refund_id, reason=reason, now=now, actor=caller()
         )
         handler = request.handled_by or order.handled_by
-        await uow.after_sales.insert_refund(booked, handler)
+        if not await uow.after_sales.insert_refund(booked, handler):
+            raise _refund_id_taken(refund_id)
         await uow.after_sales.update(loaded, now)
         uow.publish(*events.refund_issued(order, booked, handler))
         _publish_resolution(uow, order, request, before)
@@ -462,10 +459,7 @@ async def issue_refund(
             )
             if same:
                 return taken
-            raise AlreadyExists(
-                f"refund id {refund_id} is already used with other content; use a new id",
-                reason="REFUND_ID_REUSED",
-            )
+            raise _refund_id_taken(refund_id)
         previous = await uow.after_sales.refunds_of(order_id)
         booked = build_refund(
             order,
@@ -477,7 +471,8 @@ async def issue_refund(
             actor=caller(),
             source=source,
         )
-        await uow.after_sales.insert_refund(booked, order.handled_by)
+        if not await uow.after_sales.insert_refund(booked, order.handled_by):
+            raise _refund_id_taken(refund_id)
         uow.publish(*events.refund_issued(order, booked, order.handled_by))
         await uow.commit()
         return booked
@@ -487,3 +482,11 @@ async def list_refunds(ctx: OrdersContext, order_id: str) -> list[Refund]:
     async with ctx.db.unit_of_work() as uow:
         await uow.orders.get(order_id)
         return await uow.after_sales.refunds_of(order_id)
+
+
+def _refund_id_taken(refund_id: str) -> AlreadyExists:
+    return AlreadyExists(
+        f"refund id {refund_id} is already used with other content; use a new refund id",
+        reason="REFUND_ID_REUSED",
+        metadata={"refund_id": refund_id},
+    )

@@ -201,7 +201,9 @@ class AccessRpcs(Base):
     async def RotateSigningKey(
         self, request: apb.RotateSigningKeyRequest, context: Ctx
     ) -> apb.SigningKey:
-        return self._key_message(await tokens.rotate_signing_key(self.people, self.keys))
+        return self._key_message(
+            await tokens.rotate_signing_key(self.people, self.keys, request.reason)
+        )
 
     async def RetireSigningKey(
         self, request: apb.RetireSigningKeyRequest, context: Ctx
@@ -286,8 +288,8 @@ class AccessRpcs(Base):
             subject=request.subject,
             action_prefix=request.action_prefix,
             category=request.category,
-            from_time=instant(request.from_time, request.HasField("from_time")),
-            to_time=instant(request.to_time, request.HasField("to_time")),
+            from_time=instant(request.from_time, request.HasField("from_time"), "from_time"),
+            to_time=instant(request.to_time, request.HasField("to_time"), "to_time"),
         )
         rows, token = await feed.audit_entries(
             self.people, query, request.page_size, request.page_token

@@ -103,7 +103,7 @@ class AttendanceRpcs(Base):
             self.people,
             employee_code=request.employee_code,
             direction=ClockDirection(apb.ClockEvent.Direction.Name(request.direction)),
-            at=instant(request.time, request.HasField("time")),
+            at=instant(request.time, request.HasField("time"), "time"),
             source=source,
             note=request.note,
         )
@@ -115,8 +115,8 @@ class AttendanceRpcs(Base):
         events, token = await attendance.list_clock_events(
             self.people,
             code=request.employee_code,
-            start=instant(request.from_time, request.HasField("from_time")),
-            end=instant(request.to_time, request.HasField("to_time")),
+            start=instant(request.from_time, request.HasField("from_time"), "from_time"),
+            end=instant(request.to_time, request.HasField("to_time"), "to_time"),
             size=request.page_size,
             token=request.page_token,
         )

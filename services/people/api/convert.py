@@ -71,8 +71,12 @@ def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     return to_timestamp(value)
 
 
-def instant(stamp: timestamp_pb2.Timestamp, present: bool) -> datetime | None:
-    return from_timestamp(stamp, present)
+def instant(stamp: timestamp_pb2.Timestamp, present: bool, field_path: str) -> datetime | None:
+    """The timestamp as an aware datetime (None when unset); out of range → INVALID_ARGUMENT."""
+    try:
+        return from_timestamp(stamp, present)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidArgument.for_field(field_path, "is not a valid timestamp") from exc
 
 
 def mask_paths(mask: field_mask_pb2.FieldMask) -> set[str]:

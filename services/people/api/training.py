@@ -270,8 +270,8 @@ class TrainingRpcs(Base):
     async def CreateTrainingSession(
         self, request: tpb.CreateTrainingSessionRequest, context: Ctx
     ) -> tpb.TrainingSession:
-        starts_at = instant(request.start_time, True)
-        ends_at = instant(request.end_time, True)
+        starts_at = instant(request.start_time, True, "start_time")
+        ends_at = instant(request.end_time, True, "end_time")
         assert starts_at is not None
         assert ends_at is not None
         session = await training.create_session(

@@ -186,10 +186,14 @@ async def rotate_service_account_secret(
 # ---- signing keys -------------------------------------------------------------------------------
 
 
-async def rotate_signing_key(people: People, keys: KeyStore) -> SigningKey:
+async def rotate_signing_key(people: People, keys: KeyStore, reason: str) -> SigningKey:
     kid = keys.rotate()
     async with people.db.unit_of_work() as uow:
-        await uow.audit(AuditEntry.by_caller("signing_key.rotate", f"signingKeys/{kid}"))
+        await uow.audit(
+            AuditEntry.by_caller(
+                "signing_key.rotate", f"signingKeys/{kid}", details={"reason": reason}
+            )
+        )
         await uow.commit()
     return next(k for k in keys.published() if k.kid == kid)
 

@@ -16,6 +16,7 @@ Choices:
   they could refuse has expired anyway.
 - If people cannot be reached, the list keeps what it has and retries (fail open for that
   interval, bounded by the short token lifetime); a warning is logged on every failed poll.
+  Until the first list has arrived (people starting after this service) it retries every second.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ class RevocationList:
                 raise
             except Exception as exc:  # people may be down: keep what we know, try again
                 log.warning("could not refresh token revocations: %s", exc)
-            await asyncio.sleep(self.poll_seconds)
+            # Until the first list has arrived (people may still be starting), retry within 1 s.
+            started = self.refreshed_at is not None
+            await asyncio.sleep(self.poll_seconds if started else min(self.poll_seconds, 1.0))
 
     async def close(self) -> None:
         if self._on_close is not None:

@@ -103,6 +103,8 @@ async def test_salary_history_is_appended_never_overwritten(people: People, hire
         (date(2024, 7, 1), cny(2600)),
     ]
     assert retried.current.base_salary == cny(2600)
+    changes = [r for r in await audit(people, code) if r[1] == "salary.change"]
+    assert changes == [("E0001", "salary.change", "HR_FINANCE_ROLE", True)] * 2  # not the retry
     with caller(), pytest.raises(InvalidArgument) as early:
         await employees.change_salary(
             people, code=code, base_salary=cny(1), effective_date=date(2023, 1, 1), reason=""

@@ -14,8 +14,6 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 from storeops.orders.v1 import orders_service_pb2 as orders_pb
 from storeops.orders.v1 import orders_service_pb2_grpc as orders_grpc
-from storeops.performance.v1 import performance_service_pb2 as perf_pb
-from storeops.performance.v1 import performance_service_pb2_grpc as perf_grpc
 
 from tests.support.system import RunningSystem
 
@@ -182,17 +180,17 @@ def test_access_log_is_json_with_request_id(system: RunningSystem, admin_token: 
 def test_sigterm_finishes_in_flight_calls_and_exits_zero(
     system: RunningSystem, admin_token: str
 ) -> None:
-    address = system.service_address("performance")
+    address = system.service_address("orders")
     outcomes: list[grpc.StatusCode] = []
     stop = threading.Event()
 
     def client() -> None:
         with grpc.insecure_channel(address) as channel:
-            stub = perf_grpc.PerformanceServiceStub(channel)
+            stub = orders_grpc.OrderServiceStub(channel)
             while not stop.is_set():
                 try:
-                    stub.ListFeedPositions(
-                        perf_pb.ListFeedPositionsRequest(),
+                    stub.ListEvents(
+                        orders_pb.ListEventsRequest(),
                         metadata=[("authorization", f"Bearer {admin_token}")],
                         timeout=5,
                     )
@@ -205,16 +203,16 @@ def test_sigterm_finishes_in_flight_calls_and_exits_zero(
     for thread in threads:
         thread.start()
     time.sleep(0.5)
-    process = system.local.processes["performance"]
+    process = system.local.processes["orders"]
     started = time.monotonic()
-    code = system.local.stop_process("performance", signal.SIGTERM, timeout=15)
+    code = system.local.stop_process("orders", signal.SIGTERM, timeout=15)
     elapsed = time.monotonic() - started
     time.sleep(0.3)
     stop.set()
     for thread in threads:
         thread.join()
     try:
-        assert code == 0, f"performance exited with {code}"
+        assert code == 0, f"orders exited with {code}"
         assert elapsed < 15
         assert grpc.StatusCode.OK in outcomes
         unexpected = {
@@ -223,20 +221,24 @@ def test_sigterm_finishes_in_flight_calls_and_exits_zero(
         assert not unexpected, f"calls failed with {unexpected}"
         assert process.returncode == 0
     finally:
-        system.local.restart_service("performance")
+        system.local.restart_service("orders")
 
 
 def test_per_client_rate_limit_refuses_a_flooding_client_only(system: RunningSystem) -> None:
     from dataclasses import replace
 
     original = system.local.gateway_options
-    system.local.gateway_options = replace(original, client_rate_limit_burst=5, client_rate_limit_per_second=1)
+    system.local.gateway_options = replace(
+        original, client_rate_limit_burst=5, client_rate_limit_per_second=1
+    )
     system.local.stop_process("gateway")
     system.local.start_gateway()
     try:
         flooder = system.tokens.token(subject="E7001")
         other = system.tokens.token(subject="E7002")
-        statuses = [system.rest("GET", "/v1/orders/events", token=flooder).status for _ in range(12)]
+        statuses = [
+            system.rest("GET", "/v1/orders/events", token=flooder).status for _ in range(12)
+        ]
         assert statuses.count(200) <= 6
         limited = system.rest("GET", "/v1/orders/events", token=flooder)
         assert limited.status == 429

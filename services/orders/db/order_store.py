@@ -9,6 +9,7 @@ aggregate was loaded with (inside a unit of work the row is locked, so it always
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -59,8 +60,7 @@ SELECT order_id FROM o
 """
 )
 
-_SAVE = sa.text(
-    """
+_SAVE_UPDATE = """
 WITH upd AS (
   UPDATE orders SET
     status = :status, saga_state = :saga_state, customer_address = :customer_address,
@@ -73,14 +73,16 @@ WITH upd AS (
                          ELSE 0 END,
     saga_next_attempt_at = coalesce(CAST(:saga_due_at AS timestamptz), saga_next_attempt_at)
   WHERE order_id = :order_id AND version = :expected_version
-  RETURNING order_id),
+  RETURNING order_id)"""
+_SAVE_HISTORY = """,
 h AS (
   INSERT INTO order_history (order_id, from_status, to_status, at, actor, note)
   SELECT upd.order_id, x.f, x.t, x.at, x.a, x.n FROM upd,
     unnest(CAST(:h_from AS text[]), CAST(:h_to AS text[]), CAST(:h_at AS timestamptz[]),
            CAST(:h_actor AS text[]), CAST(:h_note AS text[])) WITH ORDINALITY
       AS x(f, t, at, a, n, i)
-  ORDER BY x.i),
+  ORDER BY x.i)"""
+_SAVE_SHIPMENTS = """,
 s AS (
   INSERT INTO shipments (order_id, shipment_no, carrier, tracking_number, weight_grams,
                          quantities, address, shipped_at, shipped_by)
@@ -88,21 +90,36 @@ s AS (
     unnest(CAST(:s_no AS int[]), CAST(:s_carrier AS text[]), CAST(:s_tracking AS text[]),
            CAST(:s_weight AS int[]), CAST(:s_quantities AS text[]), CAST(:s_address AS text[]),
            CAST(:s_at AS timestamptz[]), CAST(:s_by AS text[]))
-      AS x(no, c, t, w, q, addr, at, by)),
+      AS x(no, c, t, w, q, addr, at, by))"""
+_SAVE_EVENTS = """,
 e AS (
   INSERT INTO outbox_events (type, key, payload)
   SELECT x.t, x.k, x.p FROM upd,
     unnest(CAST(:e_type AS text[]), CAST(:e_key AS text[]), CAST(:e_payload AS bytea[]))
       WITH ORDINALITY AS x(t, k, p, i)
-  ORDER BY x.i),
+  ORDER BY x.i)"""
+_SAVE_WAKE = """,
 w AS (
   INSERT INTO backorder_wakeups (sku_code, woken_at)
   SELECT DISTINCT x.sku, CAST(:updated_at AS timestamptz) FROM upd,
     unnest(CAST(:w_sku AS text[])) AS x(sku)
-  ON CONFLICT (sku_code) DO UPDATE SET woken_at = excluded.woken_at)
-SELECT count(*) AS saved FROM upd
-"""
-)
+  ON CONFLICT (sku_code) DO UPDATE SET woken_at = excluded.woken_at)"""
+
+
+@functools.cache
+def _save_statement(history: bool, parcels: bool, events: bool, wake: bool) -> sa.TextClause:
+    """The save CTE with only the parts a change needs (a handful of variants, each prepared)."""
+    parts = [_SAVE_UPDATE]
+    for wanted, part in (
+        (history, _SAVE_HISTORY),
+        (parcels, _SAVE_SHIPMENTS),
+        (events, _SAVE_EVENTS),
+        (wake, _SAVE_WAKE),
+    ):
+        if wanted:
+            parts.append(part)
+    return sa.text("".join(parts) + "\nSELECT count(*) AS saved FROM upd")
+
 
 _DELETE_UNSETTLED = sa.text(
     "DELETE FROM orders WHERE order_id = :order_id AND version = :version "
@@ -157,10 +174,6 @@ _WAKE = sa.text(
     "SELECT DISTINCT x.sku, CAST(:at AS timestamptz) FROM unnest(CAST(:skus AS text[])) AS x(sku) "
     "ON CONFLICT (sku_code) DO UPDATE SET woken_at = excluded.woken_at"
 )
-
-
-def _empty_events() -> dict[str, list[Any]]:
-    return {"e_type": [], "e_key": [], "e_payload": []}
 
 
 def _event_arrays(events: Sequence[Event]) -> dict[str, list[Any]]:
@@ -288,17 +301,20 @@ class OrderStore:
         `saga_due_at` (when the saga step changed) is when the reconciler may next retry a pending
         step; `wake_skus` records released stock for the backorder allocator.
         """
+        entries = order.history[loaded.history_len :]
+        parcels = order.shipments[loaded.shipments_len :]
         params: dict[str, Any] = {
             "order_id": order.order_id,
             "expected_version": loaded.version,
             "saga_due_at": saga_due_at,
             **mutable_columns(order, now),
-            **history_arrays(order.history[loaded.history_len :]),
-            **shipment_arrays(order.shipments[loaded.shipments_len :]),
-            **(_event_arrays(events) if events else _empty_events()),
+            **history_arrays(entries),
+            **shipment_arrays(parcels),
+            **_event_arrays(events),
             "w_sku": list(wake_skus),
         }
-        result = await self._c.execute(_SAVE, params)
+        statement = _save_statement(bool(entries), bool(parcels), bool(events), bool(wake_skus))
+        result = await self._c.execute(statement, params)
         return bool(result.scalar_one())
 
     async def delete_unsettled(self, order: Order) -> bool:

@@ -35,6 +35,8 @@ from services.orders.domain.waves import (
 from services.orders.service.context import OrdersContext, caller
 from services.orders.service.events import order_events
 
+_AFTER_REVIEW = PICKABLE_STATUSES - {OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_SHIPPED}
+
 
 @dataclass(frozen=True)
 class StoredBatch:
@@ -110,7 +112,7 @@ async def order_pick_list(ctx: OrdersContext, order_id: str) -> OrderPickList:
 async def batch_pick_list(
     ctx: OrdersContext, batch_id: str
 ) -> tuple[BatchPickList | None, list[str]]:
-    """The batch list of the batch's orders that can be picked now, and the ids skipped."""
+    """The batch list of the batch's reviewed orders still to pick, and the ids skipped."""
     batch = await get_review_batch(ctx, batch_id)
     reviewed = [
         d.order_id
@@ -119,11 +121,8 @@ async def batch_pick_list(
     ]
     async with ctx.db.statements() as store:
         orders = await store.get_many(reviewed)
-    pickable = [
-        orders[i]
-        for i in reviewed
-        if i in orders and orders[i].status in PICKABLE_STATUSES - {OrderStatus.PARTIALLY_SHIPPED}
-    ]
+    # Picked after review (seed 003 篇3 4.2: the clerk hands the reviewed batch's slips over).
+    pickable = [orders[i] for i in reviewed if i in orders and orders[i].status in _AFTER_REVIEW]
     skipped = [i for i in batch.order_ids if i not in {o.order_id for o in pickable}]
     if not pickable:
         return None, skipped

@@ -11,6 +11,7 @@ import argparse
 import ast
 import importlib.util
 import shutil
+import tempfile
 from pathlib import Path
 
 from google.protobuf import descriptor_pb2
@@ -51,9 +52,29 @@ def run_protoc(args: list[str]) -> None:
 
 
 def generate(out: Path) -> None:
+    """Generate into a fresh directory and swap it in only when protoc succeeded, so a broken
+    proto never leaves `gen/` half-empty under running processes."""
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".gen-", dir=out))
+    try:
+        _generate_into(staging)
+        for name in ("python", "storeops.binpb", "deps.binpb"):
+            target = out / name
+            old = out / f".old-{name}"
+            if target.exists():
+                target.rename(old)
+            (staging / name).rename(target)
+            if old.is_dir():
+                shutil.rmtree(old)
+            elif old.exists():
+                old.unlink()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"generated protos into {out}")
+
+
+def _generate_into(out: Path) -> None:
     python_out = out / "python"
-    if python_out.exists():
-        shutil.rmtree(python_out)
     python_out.mkdir(parents=True)
     deps = out / "deps.binpb"
     deps.write_bytes(
@@ -99,7 +120,6 @@ def generate(out: Path) -> None:
     for package_dir in [p for p in python_out.rglob("*") if p.is_dir()]:
         (package_dir / "__init__.py").touch()
     (python_out / "py.typed").touch()
-    print(f"generated {len(sources)} protos into {out}")
 
 
 def main(argv: list[str] | None = None) -> None:

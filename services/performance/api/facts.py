@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storeops.performance.v1 import audit_pb2 as au
 from storeops.performance.v1 import facts_pb2 as fa
+from storeops.performance.v1 import performance_service_pb2 as pb
 
 from services.common.audit import AuditQuery
 from services.common.paging import decode_token, encode_token, page_size
@@ -18,23 +19,23 @@ from services.performance.service import (
 
 class FactRpcs(Base):
     async def ListFeedPositions(
-        self, request: fa.ListFeedPositionsRequest, context: Ctx
-    ) -> fa.ListFeedPositionsResponse:
-        return fa.ListFeedPositionsResponse(
+        self, request: pb.ListFeedPositionsRequest, context: Ctx
+    ) -> pb.ListFeedPositionsResponse:
+        return pb.ListFeedPositionsResponse(
             positions=[
-                fa.FeedPosition(feed=p.feed, cursor=p.cursor, events_applied=p.events_applied)
+                pb.FeedPosition(feed=p.feed, cursor=p.cursor, events_applied=p.events_applied)
                 for p in await facts.positions(self._deps)
             ]
         )
 
     async def ReplayFeeds(
-        self, request: fa.ReplayFeedsRequest, context: Ctx
-    ) -> fa.ReplayFeedsResponse:
+        self, request: pb.ReplayFeedsRequest, context: Ctx
+    ) -> pb.ReplayFeedsResponse:
         deleted = await facts.replay(self._deps)
-        return fa.ReplayFeedsResponse(
+        return pb.ReplayFeedsResponse(
             facts_deleted=deleted,
             positions=[
-                fa.FeedPosition(feed=p.feed, cursor=p.cursor, events_applied=p.events_applied)
+                pb.FeedPosition(feed=p.feed, cursor=p.cursor, events_applied=p.events_applied)
                 for p in await facts.positions(self._deps)
             ],
         )

@@ -6,8 +6,8 @@ written to the audit log with who, when, whose data and on what basis (or the re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 from services.common.audit import AuditEntry
 from services.people.domain.confidentiality import (
@@ -107,3 +107,32 @@ async def audit_change(
     await uow.audit.write(
         [AuditEntry.by_caller(action, resource, subject=subject_code, details=_flat(details))]
     )
+
+
+T = TypeVar("T")
+
+
+async def guarded_read(
+    uow: PerformanceUnitOfWork,
+    access: Access,
+    subject_code: str,
+    category: DataCategory,
+    resource: str,
+    load: Callable[[], Awaitable[T | None]],
+    not_found: Callable[[], Exception],
+    **details: Any,
+) -> T:
+    """Read one employee's confidential record: a refusal is audited and raised before anything
+    is loaded; a record that exists is returned only once its read is audited (a missing one
+    was not read, so it leaves no trace)."""
+    decision = access.decide(subject_code, category)
+    if not decision.allowed:
+        await audit_read(uow, access.viewer, resource, [decision], **details)
+        await uow.commit()
+        decision.require()
+    value = await load()
+    if value is None:
+        raise not_found()
+    await audit_read(uow, access.viewer, resource, [decision], **details)
+    await uow.commit()
+    return value

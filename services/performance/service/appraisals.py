@@ -20,7 +20,12 @@ from services.performance.domain.appraisal import (
 from services.performance.domain.grades import consecutive_fail_review
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
-from services.performance.service.access import Access, audit_change, audit_read
+from services.performance.service.access import (
+    Access,
+    audit_change,
+    audit_read,
+    guarded_read,
+)
 from services.performance.service.context import Deps, Viewer
 from services.performance.service.kpis import compute_employee_kpis
 
@@ -222,14 +227,16 @@ async def close(deps: Deps, code: str, month: YearMonth) -> StoredAppraisal:
 async def get_appraisal(deps: Deps, code: str, month: YearMonth) -> StoredAppraisal:
     async with deps.db.unit_of_work() as uow:
         access = await Access.load(deps, uow)
-        decision = access.decide(code, DataCategory.APPRAISAL)
-        await audit_read(uow, access.viewer, "appraisals", [decision], month=str(month))
-        await uow.commit()
-        decision.require()
-        stored = await uow.appraisals.get(code, month)
-    if stored is None:
-        raise NotFound(f"no {month} appraisal of {code}", reason="APPRAISAL_NOT_FOUND")
-    return stored
+        return await guarded_read(
+            uow,
+            access,
+            code,
+            DataCategory.APPRAISAL,
+            "appraisals",
+            lambda: uow.appraisals.get(code, month),
+            lambda: NotFound(f"no {month} appraisal of {code}", reason="APPRAISAL_NOT_FOUND"),
+            month=str(month),
+        )
 
 
 async def list_appraisals(
@@ -278,11 +285,13 @@ async def compute_annual(deps: Deps, code: str, year: int) -> AnnualAppraisal:
 async def get_annual(deps: Deps, code: str, year: int) -> AnnualAppraisal:
     async with deps.db.unit_of_work() as uow:
         access = await Access.load(deps, uow)
-        decision = access.decide(code, DataCategory.APPRAISAL)
-        await audit_read(uow, access.viewer, "annual_appraisals", [decision], year=year)
-        await uow.commit()
-        decision.require()
-        annual = await uow.appraisals.annual(code, year)
-    if annual is None:
-        raise NotFound(f"no {year} annual appraisal of {code}", reason="APPRAISAL_NOT_FOUND")
-    return annual
+        return await guarded_read(
+            uow,
+            access,
+            code,
+            DataCategory.APPRAISAL,
+            "annual_appraisals",
+            lambda: uow.appraisals.annual(code, year),
+            lambda: NotFound(f"no {year} annual appraisal of {code}", reason="APPRAISAL_NOT_FOUND"),
+            year=year,
+        )

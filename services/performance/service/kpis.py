@@ -20,7 +20,7 @@ from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
 from services.performance.domain.targets import TargetScope
 from services.performance.domain.validation import invalid
-from services.performance.service.access import Access, audit_change, audit_read
+from services.performance.service.access import Access, audit_change, guarded_read
 from services.performance.service.context import Deps, Viewer
 
 
@@ -89,11 +89,20 @@ async def compute_employee_kpis(
 async def get_employee_kpis(deps: Deps, code: str, month: YearMonth) -> EmployeeKpis:
     async with deps.db.unit_of_work() as uow:
         access = await Access.load(deps, uow)
-        decision = access.decide(code, DataCategory.APPRAISAL)
-        await audit_read(uow, access.viewer, "kpis", [decision], month=str(month))
-        await uow.commit()
-        decision.require()
-        return await compute_employee_kpis(deps, uow, code, month)
+
+        async def load() -> EmployeeKpis:
+            return await compute_employee_kpis(deps, uow, code, month)
+
+        return await guarded_read(
+            uow,
+            access,
+            code,
+            DataCategory.APPRAISAL,
+            "kpis",
+            load,
+            lambda: NotFound(f"no KPIs of {code}", reason="EMPLOYEE_NOT_FOUND"),
+            month=str(month),
+        )
 
 
 async def record_kpi_input(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, NotFound
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.statements import GroupCommissionRecord
 from services.performance.domain.kpi_scoring import Kpi
@@ -24,7 +24,7 @@ from services.performance.domain.reports import (
     kpi_trend,
 )
 from services.performance.domain.validation import invalid
-from services.performance.service.access import Access, audit_read
+from services.performance.service.access import Access, audit_read, guarded_read
 from services.performance.service.context import Deps
 from services.performance.service.kpis import kpi_facts, role_of
 
@@ -121,27 +121,31 @@ async def trend(
         raise invalid("to_month", "must not be before from_month", "TREND_EMPTY")
     async with deps.db.unit_of_work() as uow:
         access = await Access.load(deps, uow)
-        decision = access.decide(code, DataCategory.APPRAISAL)
-        await audit_read(
+
+        async def load() -> list[KpiObservation]:
+            observations = []
+            for month in months:
+                try:
+                    role, _ = await role_of(deps, uow, code, month)
+                except (FailedPrecondition, NotFound):
+                    continue  # not employed then, or in a position without KPIs
+                values = employee_kpis(role, await kpi_facts(deps, uow, code, month))
+                value = next((r.value for r in values.results if r.kpi is kpi), None)
+                observations.append(KpiObservation(code, month, kpi, value))
+            return observations
+
+        observations = await guarded_read(
             uow,
-            access.viewer,
+            access,
+            code,
+            DataCategory.APPRAISAL,
             "reports.kpi_trend",
-            [decision],
+            load,
+            lambda: NotFound(f"no KPIs of {code}", reason="EMPLOYEE_NOT_FOUND"),
             kpi=kpi.value,
             from_month=str(first),
             to_month=str(last),
         )
-        await uow.commit()
-        decision.require()
-        observations = []
-        for month in months:
-            try:
-                role, _ = await role_of(deps, uow, code, month)
-            except FailedPrecondition:
-                continue
-            values = employee_kpis(role, await kpi_facts(deps, uow, code, month))
-            value = next((r.value for r in values.results if r.kpi is kpi), None)
-            observations.append(KpiObservation(code, month, kpi, value))
     return kpi_trend(observations, code, kpi)
 
 

@@ -18,7 +18,7 @@ from services.performance.domain.payroll import (
 )
 from services.performance.domain.payroll_month import MonthInputs, MonthPayroll, compute_month
 from services.performance.domain.period import YearMonth
-from services.performance.service.access import Access, audit_change, audit_read
+from services.performance.service.access import Access, audit_change, audit_read, guarded_read
 from services.performance.service.commission import catalog
 from services.performance.service.context import Deps, Viewer
 
@@ -120,18 +120,19 @@ async def _audit_handled(uow: PerformanceUnitOfWork, stored: StoredStatement, ac
 async def get_statement(deps: Deps, code: str, month: YearMonth, sequence: int) -> StoredStatement:
     async with deps.db.unit_of_work() as uow:
         access = await Access.load(deps, uow)
-        decision = access.decide(code, DataCategory.PAY)
-        await audit_read(
-            uow, access.viewer, "statements", [decision], month=str(month), sequence=sequence
+        return await guarded_read(
+            uow,
+            access,
+            code,
+            DataCategory.PAY,
+            "statements",
+            lambda: uow.statements.get(code, month, sequence),
+            lambda: NotFound(
+                f"no statement {sequence} of {code} for {month}", reason="STATEMENT_NOT_FOUND"
+            ),
+            month=str(month),
+            sequence=sequence,
         )
-        await uow.commit()
-        decision.require()
-        stored = await uow.statements.get(code, month, sequence)
-    if stored is None:
-        raise NotFound(
-            f"no statement {sequence} of {code} for {month}", reason="STATEMENT_NOT_FOUND"
-        )
-    return stored
 
 
 async def list_statements(

@@ -9,7 +9,7 @@ from services.common.errors import FailedPrecondition, NotFound
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.statements import GroupCommissionRecord
 from services.performance.domain.kpi_scoring import Kpi
-from services.performance.domain.kpi_values import employee_kpis
+from services.performance.domain.kpi_values import kpi_value
 from services.performance.domain.money import Money
 from services.performance.domain.payroll import LineKind
 from services.performance.domain.payroll_month import MonthInputs, net_sales
@@ -126,11 +126,10 @@ async def trend(
             observations = []
             for month in months:
                 try:
-                    role, _ = await role_of(deps, uow, code, month)
+                    await role_of(deps, uow, code, month)
                 except (FailedPrecondition, NotFound):
                     continue  # not employed then, or in a position without KPIs
-                values = employee_kpis(role, await kpi_facts(deps, uow, code, month))
-                value = next((r.value for r in values.results if r.kpi is kpi), None)
+                value, _, _ = kpi_value(kpi, await kpi_facts(deps, uow, code, month))
                 observations.append(KpiObservation(code, month, kpi, value))
             return observations
 

@@ -154,3 +154,24 @@ async def test_a_later_attendance_revision_replaces_the_month_and_an_older_one_d
     async with deps.db.engine.connect() as c:
         rows = [(r.day, r.kind) for r in await c.execute(sa.select(tables.attendance_facts))]
     assert rows == [(date(2026, 3, 3), "ABSENT_HALF_DAY")]
+
+
+async def test_a_value_the_fact_tables_refuse_is_rejected_not_retried_forever(
+    fresh: tuple[Deps, Clock],
+) -> None:
+    deps, _ = fresh
+    feed = ev.Feed("people")
+    ev.training(feed, "C1", "T-1", "123456789.5", "2026-03-06 15:00")  # does not fit numeric(7,2)
+    ev.training(feed, "C1", "T-2", "91", "2026-03-07 15:00")
+    await consume(deps.db.engine, {"people": feed})
+    async with deps.db.engine.connect() as c:
+        outcomes = [
+            r.outcome
+            for r in await c.execute(
+                sa.select(tables.ingested_events).order_by(tables.ingested_events.c.cursor)
+            )
+        ]
+        kept = [r.result_key for r in await c.execute(sa.select(tables.training_facts))]
+    assert outcomes[0].startswith("REJECTED")
+    assert outcomes[1] == "APPLIED"
+    assert kept == ["C1:T-2"]

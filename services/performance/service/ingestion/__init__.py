@@ -2,9 +2,10 @@
 
 `FactIngestion.apply_for(feed)` gives the `apply` function of a `services.common.feeds.
 FeedConsumer`, which applies a page of events and advances the cursor in one transaction. Every
-event is recorded in `ingested_events` under (feed, cursor) with its outcome (APPLIED, IGNORED:
-a type the rules do not use, REJECTED: a malformed payload, with the reason); an event already
-recorded is skipped, so re-applying a page changes nothing. Facts depend only on the events
+event is recorded in `ingested_events` under (feed, cursor) with its outcome: APPLIED; IGNORED (a
+type the rules do not use); REJECTED with the reason (a payload that cannot become a fact:
+malformed, or a value the fact tables refuse), so one bad event never stalls the feed. An event
+already recorded is skipped, so re-applying a page changes nothing. Facts depend only on the events
 (business dates come from the payloads, else from `occurred_at`, never from the clock), so
 replaying every feed from the start into empty fact tables rebuilds the same facts.
 """
@@ -129,7 +130,7 @@ class FactIngestion:
             )
             async with connection.begin_nested():
                 await handler(connection, message, context)
-        except (MalformedEvent, DecodeError) as exc:
+        except (MalformedEvent, DecodeError, sa.exc.DataError) as exc:
             log.warning(
                 "rejected event",
                 extra={

@@ -23,7 +23,13 @@ class FactRpcs(Base):
     ) -> pb.ListFeedPositionsResponse:
         return pb.ListFeedPositionsResponse(
             positions=[
-                pb.FeedPosition(feed=p.feed, cursor=p.cursor, events_applied=p.events_applied)
+                pb.FeedPosition(
+                    feed=p.feed,
+                    cursor=p.cursor,
+                    events_applied=p.events_applied,
+                    events_rejected=p.events_rejected,
+                    events_ignored=p.events_ignored,
+                )
                 for p in await facts.positions(self._deps)
             ]
         )
@@ -35,7 +41,13 @@ class FactRpcs(Base):
         return pb.ReplayFeedsResponse(
             facts_deleted=deleted,
             positions=[
-                pb.FeedPosition(feed=p.feed, cursor=p.cursor, events_applied=p.events_applied)
+                pb.FeedPosition(
+                    feed=p.feed,
+                    cursor=p.cursor,
+                    events_applied=p.events_applied,
+                    events_rejected=p.events_rejected,
+                    events_ignored=p.events_ignored,
+                )
                 for p in await facts.positions(self._deps)
             ],
         )

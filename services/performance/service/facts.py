@@ -20,14 +20,28 @@ class Position:
     feed: str
     cursor: str
     events_applied: int
+    events_rejected: int = 0
+    events_ignored: int = 0
 
 
 async def positions(deps: Deps) -> list[Position]:
+    events = tables.ingested_events
     async with deps.db.engine.connect() as connection:
         rows = await connection.execute(
             sa.select(tables.feed_cursors).order_by(tables.feed_cursors.c.feed)
         )
-        return [Position(r.feed, r.cursor, r.events_applied) for r in rows]
+        counts = await connection.execute(
+            sa.select(
+                events.c.feed,
+                sa.func.count().filter(events.c.outcome.like("REJECTED%")),
+                sa.func.count().filter(events.c.outcome == "IGNORED"),
+            ).group_by(events.c.feed)
+        )
+        outcomes = {row[0]: (int(row[1]), int(row[2])) for row in counts}
+        return [
+            Position(r.feed, r.cursor, r.events_applied, *outcomes.get(r.feed, (0, 0)))
+            for r in rows
+        ]
 
 
 async def replay(deps: Deps) -> int:

@@ -14,6 +14,7 @@ from storeops.orders.v1 import events_pb2 as oe
 
 from services.common.feeds import FeedConsumer
 from services.performance.db import tables
+from services.performance.service import facts
 from services.performance.service.context import Deps
 from services.performance.service.ingestion import FactIngestion
 from services.performance.settings import PerformanceSettings
@@ -140,6 +141,8 @@ async def test_malformed_and_unknown_events_are_recorded_and_skipped(
     assert outcomes["Y2"].startswith("REJECTED: total: no currency")
     assert outcomes["Y3"] == "IGNORED"
     assert ids == {"Y1"}
+    (orders,) = await facts.positions(deps)
+    assert (orders.events_applied, orders.events_rejected, orders.events_ignored) == (3, 1, 1)
 
 
 async def test_a_later_attendance_revision_replaces_the_month_and_an_older_one_does_not(

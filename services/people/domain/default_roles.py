@@ -351,8 +351,31 @@ SVC_PERFORMANCE = (
 SVC_INVENTORY = (*SVC_COMMON, *_g("orders.events", "read"))
 
 
+# Permissions the services declared after the first role table; migration 0005 grants them.
+GRANTS_ADDED_0005: dict[str, tuple[str, ...]] = {
+    "sales_rep": ("inventory.holds.update",),
+    "sales_manager": ("inventory.holds.update",),
+    "wh_supervisor": (
+        "inventory.ledger.inspect",
+        "inventory.ledger.approve",
+        "inventory.transfers.cancel",
+        "orders.orders.ship",
+    ),
+    "wh_keeper": ("inventory.transfers.cancel",),
+    "wh_statistician": ("inventory.ledger.inspect",),
+    "wh_order_clerk": ("orders.orders.ship",),
+    "finance_specialist": ("inventory.ledger.inspect", "performance.commission.update"),
+    "cs_specialist": ("orders.ratings.create",),
+    "cs_supervisor": ("orders.ratings.create",),
+    "data_analyst": ("performance.kpis.update",),
+    "ops_manager": ("performance.kpis.update",),
+    "ops_director": ("performance.kpis.update",),
+    "hr_specialist": ("performance.audit.read",),
+}
+
+
 def _role(code: str, name: str, patterns: tuple[str, ...]) -> Role:
-    return Role.define(code=code, name=name, patterns=patterns)
+    return Role.define(code=code, name=name, patterns=(*patterns, *GRANTS_ADDED_0005.get(code, ())))
 
 
 DEFAULT_ROLES: tuple[Role, ...] = (

@@ -35,6 +35,7 @@ SERVICE_RESOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         ),
         "performance": (
             "targets", "kpis", "appraisals", "commission", "statements", "reports", "facts",
+            "audit",
         ),
     }
 )  # fmt: skip
@@ -42,7 +43,7 @@ SERVICE_RESOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 CRUD_ACTIONS: tuple[str, ...] = ("read", "create", "update", "delete")
 VERB_ACTIONS: tuple[str, ...] = (
     "read_all", "inspect", "sign", "approve", "complete", "reserve", "release", "commit", "ship",
-    "receive", "cancel", "place", "refund", "issue", "revoke", "enrol",
+    "receive", "cancel", "place", "refund", "issue", "revoke", "enrol", "replay",
 )  # fmt: skip
 ACTIONS: tuple[str, ...] = CRUD_ACTIONS + VERB_ACTIONS
 

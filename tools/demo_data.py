@@ -1,5 +1,6 @@
 """A small demo data set, loaded once through the public gRPC API (so it obeys every rule):
-warehouses, SKUs, and one inspected, completed receipt so there is stock to order."""
+warehouses, SKUs, one inspected, completed receipt so there is stock to order, and the people
+demo set of tools/demo_people.py (departments, five employees who can log in, a training plan)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from storeops.inventory.v1 import inventory_service_pb2 as inv
 from storeops.inventory.v1 import inventory_service_pb2_grpc as inv_grpc
 from storeops.inventory.v1 import resources_pb2 as inv_res
 
+from tools.demo_people import load_people_demo
 from tools.system import LocalSystem
 from tools.tokens import LocalTokens
 
@@ -107,5 +109,6 @@ def load_demo_data(system: LocalSystem) -> bool:
         stub.CompleteReceipt(
             inv.CompleteReceiptRequest(receipt_id=receipt.receipt_id), metadata=metadata
         )
+    load_people_demo(system)
     marker.write_text(_marker(system))
     return True

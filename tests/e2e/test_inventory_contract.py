@@ -161,7 +161,7 @@ def test_receipt_with_second_sample_and_full_inspection_books_good_units(api: Ap
     assert done["status"] == "COMPLETED"
     assert done["lines"][0]["good"] == 90
     stock = api.stock(sku)
-    assert (stock["onHand"], stock["reserved"], stock["available"]) == ("90", "0", "90")
+    assert (stock["onHand"], stock["reserved"], stock["available"]) == (90, 0, 90)
 
 
 def test_first_sample_clean_accepts_and_rejection_returns_the_whole_delivery(api: Api) -> None:
@@ -195,7 +195,7 @@ def test_first_sample_clean_accepts_and_rejection_returns_the_whole_delivery(api
     refused = api.call("POST", f"/v1/receipts/{receipt_id}:complete", {}, expect=400)
     assert refused["code"] == 9
     assert "whole delivery" in refused["message"]
-    assert api.stock(good)["onHand"] == "0"
+    assert api.stock(good)["onHand"] == 0
 
 
 def test_stock_level_json_shape(api: Api) -> None:
@@ -204,7 +204,7 @@ def test_stock_level_json_shape(api: Api) -> None:
     stock = api.stock(sku)
     assert set(stock) == {"skuCode", "onHand", "reserved", "available", "warehouses"}
     assert stock["skuCode"] == sku
-    assert stock["warehouses"] == [{"warehouseCode": wh, "kind": "SELLABLE", "onHand": "12"}]
+    assert stock["warehouses"] == [{"warehouseCode": wh, "kind": "SELLABLE", "onHand": 12}]
 
 
 def test_reserve_release_commit_and_the_ledger(api: Api) -> None:
@@ -215,10 +215,10 @@ def test_reserve_release_commit_and_the_ledger(api: Api) -> None:
     reservation = api.call("POST", "/v1/reservations", body)
     assert reservation["state"] == "ACTIVE"
     assert api.call("POST", "/v1/reservations", body)["reservationId"] == released
-    assert api.stock(sku)["available"] == "7"
+    assert api.stock(sku)["available"] == 7
     assert api.call("POST", f"/v1/reservations/{released}:release", {})["state"] == "RELEASED"
     assert api.call("POST", f"/v1/reservations/{released}:release", {})["state"] == "RELEASED"
-    assert api.stock(sku)["available"] == "10"
+    assert api.stock(sku)["available"] == 10
     api.call(
         "POST",
         "/v1/reservations",
@@ -229,7 +229,7 @@ def test_reserve_release_commit_and_the_ledger(api: Api) -> None:
     assert done["costOfGoods"] == {"currencyCode": "CNY", "amountMinor": "2000"}
     assert api.call("POST", f"/v1/reservations/{committed}:commit", {})["state"] == "COMMITTED"
     stock = api.stock(sku)
-    assert (stock["onHand"], stock["reserved"], stock["available"]) == ("6", "0", "6")
+    assert (stock["onHand"], stock["reserved"], stock["available"]) == (6, 0, 6)
     entries = api.call("GET", f"/v1/ledger?sku_code={sku}")["entries"]
     assert [e["kind"] for e in entries] == [
         "RECEIPT",
@@ -273,7 +273,7 @@ def test_not_enough_stock_lists_every_short_sku_over_grpc(
     details[0].Unpack(info)
     assert info.reason == "INSUFFICIENT_STOCK"
     assert set(info.metadata["short_skus"].split(",")) == {a, b}
-    assert api.stock(a)["reserved"] == "0"
+    assert api.stock(a)["reserved"] == 0
 
 
 @pytest.mark.parametrize("quantity", [0, -1])
@@ -367,7 +367,7 @@ def test_inspecting_more_than_received_and_completing_uninspected_are_refused(ap
     receipt = api.call("GET", f"/v1/receipts/{receipt_id}")
     assert receipt["status"] == "AWAITING_INSPECTION"
     assert receipt["lines"][0].get("inspected", 0) == 0
-    assert api.stock(sku)["onHand"] == "0"
+    assert api.stock(sku)["onHand"] == 0
 
 
 def test_releasing_a_committed_reservation_is_refused_and_changes_nothing(api: Api) -> None:
@@ -385,7 +385,7 @@ def test_releasing_a_committed_reservation_is_refused_and_changes_nothing(api: A
     assert "committed" in refused["message"]
     assert api.call("GET", f"/v1/reservations/{rid}")["state"] == "COMMITTED"
     stock = api.stock(sku)
-    assert (stock["onHand"], stock["reserved"]) == ("3", "0")
+    assert (stock["onHand"], stock["reserved"]) == (3, 0)
 
 
 def test_only_qc_may_record_inspections(system: RunningSystem, api: Api) -> None:

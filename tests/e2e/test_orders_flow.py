@@ -119,6 +119,12 @@ def test_order_lifecycle_over_grpc_through_the_gateway(
         assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         listed = stub.ListOrders(pb.ListOrdersRequest(sku_code=sku), metadata=metadata)
         assert [o.order_id for o in listed.orders] == [placed.order_id]
+        malformed = pb.ListOrdersRequest(sku_code=sku)
+        malformed.created_from.nanos = -1
+        with pytest.raises(grpc.RpcError) as bad_time:
+            stub.ListOrders(malformed, metadata=metadata)
+        assert bad_time.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "created_from" in (bad_time.value.details() or "")
         types = eventually(
             lambda: "OrderShipped" in (t := _event_types(stub, metadata, placed.order_id)) and t
         )

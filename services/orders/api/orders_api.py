@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import grpc
 from storeops.orders.v1 import cases_pb2, resources_pb2
 from storeops.orders.v1 import orders_service_pb2 as pb
 
+from services.common.errors import InvalidArgument
 from services.common.feeds import list_events
 from services.common.proto_convert import from_timestamp
 from services.orders.api import convert
@@ -56,8 +59,8 @@ class OrdersApi(ApiBase):
         query = parse_order_query(
             status=resources_pb2.Order.Status.Name(request.status) if request.status else None,
             channel=resources_pb2.Channel.Name(request.channel) if request.channel else None,
-            created_from=from_timestamp(request.created_from, request.HasField("created_from")),
-            created_to=from_timestamp(request.created_to, request.HasField("created_to")),
+            created_from=_instant(request, "created_from"),
+            created_to=_instant(request, "created_to"),
             sku_code=request.sku_code or None,
             customer=request.customer or None,
             handled_by=request.handled_by or None,
@@ -150,3 +153,14 @@ class OrdersApi(ApiBase):
         return await list_events(
             self._feed, request.after, request.page_size, pb.ListEventsResponse
         )
+
+
+def _instant(request: pb.ListOrdersRequest, name: str) -> datetime | None:
+    """A Timestamp field as an aware datetime; a malformed one is INVALID_ARGUMENT."""
+    present = request.HasField(name)
+    try:
+        return from_timestamp(getattr(request, name), present)
+    except (ValueError, OverflowError):
+        raise InvalidArgument.for_field(
+            name, "must be a valid timestamp (seconds within 0001–9999, nanos 0–999,999,999)"
+        ) from None

@@ -14,8 +14,16 @@ from services.people.service.token_issuer import TokenIssuer
 class LocalTokens:
     __test__ = False  # pytest: not a test class
 
-    def __init__(self, keys_dir: Path, issuer: str = "storeops-people", audience: str = "storeops"):
-        self.keys = KeyStore(keys_dir)
+    def __init__(
+        self,
+        keys_dir: Path,
+        issuer: str = "storeops-people",
+        audience: str = "storeops",
+        activation_delay: float = 120.0,
+    ):
+        # Same activation delay as the people service: a freshly rotated key signs only once
+        # every JWKS cache (the gateway's) has had time to fetch it.
+        self.keys = KeyStore(keys_dir, activation_delay=activation_delay)
         self.keys.ensure_key()
         self.issuer = TokenIssuer(self.keys, issuer, audience)
 

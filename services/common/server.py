@@ -24,6 +24,7 @@ from services.common.auth.policy import method_policies
 from services.common.auth.revocations import RevocationList
 from services.common.auth.tokens import KeySource, TokenVerifier
 from services.common.config import Settings
+from services.common.drain import Drain
 from services.common.interceptors.auth import AuthInterceptor
 from services.common.interceptors.errors import ErrorInterceptor
 from services.common.interceptors.observability import ObservabilityInterceptor
@@ -34,6 +35,7 @@ from services.common.peers import connect_revocations
 log = logging.getLogger("storeops.server")
 
 BackgroundJob = Callable[[], Awaitable[None]]
+DRAIN_HOLD_SECONDS = 0.5
 
 
 @dataclass
@@ -57,16 +59,25 @@ class RunningServer:
     wiring: Wiring
     tasks: list[asyncio.Task[None]]
     settings: Settings
+    drain: Drain
 
     async def stop(self, grace: float | None = None) -> None:
         grace = self.settings.grace_seconds if grace is None else grace
+        deadline = asyncio.get_running_loop().time() + grace
         await self.health.enter_graceful_shutdown()
+        self.drain.begin()  # new calls: UNAVAILABLE from here on
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        await self.server.stop(grace)
+        loop = asyncio.get_running_loop()
+        await self.drain.wait_idle(max(0.0, deadline - loop.time()))
+        # Keep refusing with UNAVAILABLE a moment longer so balancers see NOT_SERVING and
+        # clients back off: grpc-core resets calls it has received but not yet handed to us at
+        # the instant the server stops (as CANCELLED), so the fewer arrive then, the better.
+        await asyncio.sleep(min(DRAIN_HOLD_SECONDS, max(0.0, deadline - loop.time())))
+        await self.server.stop(max(0.0, deadline - loop.time()))
         for close in self.wiring.close:
             try:
                 await close()
@@ -98,9 +109,10 @@ async def create_server(settings: Settings, wiring: Wiring, metrics: CallMetrics
         settings.jwt_issuer,
         is_revoked=revocations.is_revoked if revocations is not None else None,
     )
+    drain = Drain()
     server = grpc.aio.server(
         interceptors=[
-            ObservabilityInterceptor(metrics, log_calls=settings.access_log),
+            ObservabilityInterceptor(metrics, drain, log_calls=settings.access_log),
             ErrorInterceptor(),
             AuthInterceptor(verifier, method_policies(wiring.services)),
             ValidationInterceptor(),
@@ -122,7 +134,7 @@ async def create_server(settings: Settings, wiring: Wiring, metrics: CallMetrics
     for name in ["", *names]:
         await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     tasks = [asyncio.create_task(_supervised(job)) for job in wiring.background]
-    return RunningServer(server, port, health_servicer, wiring, tasks, settings)
+    return RunningServer(server, port, health_servicer, wiring, tasks, settings, drain)
 
 
 async def _supervised(job: BackgroundJob) -> None:

@@ -180,23 +180,27 @@ def test_access_log_is_json_with_request_id(system: RunningSystem, admin_token: 
 def test_sigterm_finishes_in_flight_calls_and_exits_zero(
     system: RunningSystem, admin_token: str
 ) -> None:
+    """In-flight calls complete; calls arriving after SIGTERM are refused with UNAVAILABLE (our
+    drain) — except that grpc-core resets, as CANCELLED, a call it has received but not yet
+    handed to the server at the very instant the server stops: at most a stray one."""
     address = system.service_address("orders")
-    outcomes: list[grpc.StatusCode] = []
+    outcomes: list[tuple[float, grpc.StatusCode]] = []
     stop = threading.Event()
 
     def client() -> None:
         with grpc.insecure_channel(address) as channel:
             stub = orders_grpc.OrderServiceStub(channel)
             while not stop.is_set():
+                started = time.monotonic()
                 try:
                     stub.ListEvents(
                         orders_pb.ListEventsRequest(),
                         metadata=[("authorization", f"Bearer {admin_token}")],
                         timeout=5,
                     )
-                    outcomes.append(grpc.StatusCode.OK)
+                    outcomes.append((started, grpc.StatusCode.OK))
                 except grpc.RpcError as error:
-                    outcomes.append(error.code())
+                    outcomes.append((started, error.code()))
                     time.sleep(0.01)
 
     threads = [threading.Thread(target=client) for _ in range(4)]
@@ -204,22 +208,28 @@ def test_sigterm_finishes_in_flight_calls_and_exits_zero(
         thread.start()
     time.sleep(0.5)
     process = system.local.processes["orders"]
-    started = time.monotonic()
+    sigterm_at = time.monotonic()
     code = system.local.stop_process("orders", signal.SIGTERM, timeout=15)
-    elapsed = time.monotonic() - started
+    elapsed = time.monotonic() - sigterm_at
     time.sleep(0.3)
     stop.set()
     for thread in threads:
         thread.join()
     try:
         assert code == 0, f"orders exited with {code}"
-        assert elapsed < 15
-        assert grpc.StatusCode.OK in outcomes
-        unexpected = {
-            c for c in outcomes if c not in (grpc.StatusCode.OK, grpc.StatusCode.UNAVAILABLE)
-        }
-        assert not unexpected, f"calls failed with {unexpected}"
         assert process.returncode == 0
+        assert elapsed < 15
+        before = [c for started, c in outcomes if started < sigterm_at]
+        after = [c for started, c in outcomes if started >= sigterm_at]
+        assert grpc.StatusCode.OK in before
+        assert set(before) <= {grpc.StatusCode.OK, grpc.StatusCode.UNAVAILABLE}, set(before)
+        assert grpc.StatusCode.UNAVAILABLE in after
+        assert set(after) <= {
+            grpc.StatusCode.OK,
+            grpc.StatusCode.UNAVAILABLE,
+            grpc.StatusCode.CANCELLED,
+        }
+        assert after.count(grpc.StatusCode.CANCELLED) <= 1
     finally:
         system.local.restart_service("orders")
 

@@ -9,7 +9,9 @@ from typing import Any
 
 import grpc
 
+from services.common.auth.policy import is_public_infrastructure
 from services.common.context import deadline_var, principal_var, request_id_var
+from services.common.drain import Drain
 from services.common.ids import new_id
 from services.common.interceptors import Behavior, UnaryInterceptor
 from services.common.metrics import CallMetrics
@@ -25,16 +27,24 @@ def _code_name(context: grpc.aio.ServicerContext) -> str:
 
 
 class ObservabilityInterceptor(UnaryInterceptor):
-    def __init__(self, metrics: CallMetrics, log_calls: bool = True) -> None:
+    def __init__(self, metrics: CallMetrics, drain: Drain, log_calls: bool = True) -> None:
         super().__init__()
         self._metrics = metrics
+        self._drain = drain
         self._log_calls = log_calls
 
     def wrap(self, method: str, behavior: Behavior) -> Behavior:
         metrics = self._metrics.for_method(method)
         log_calls = self._log_calls
+        drain = self._drain
+        # Health checks keep answering (NOT_SERVING) while the server drains.
+        refuse_when_draining = not is_public_infrastructure(method)
 
         async def observed(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            if drain.draining and refuse_when_draining:
+                metrics.observe("UNAVAILABLE", 0.0)
+                await context.abort(grpc.StatusCode.UNAVAILABLE, "server shutting down; retry")
+            drain.enter()
             request_id = ""
             for key, value in context.invocation_metadata() or ():
                 if key == "x-request-id":
@@ -58,6 +68,7 @@ class ObservabilityInterceptor(UnaryInterceptor):
                 code = _code_name(context)
                 raise
             finally:
+                drain.leave()
                 elapsed = time.perf_counter() - started
                 metrics.in_flight.dec()
                 metrics.observe(code, elapsed)

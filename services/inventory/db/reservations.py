@@ -49,6 +49,22 @@ _INSERT_RESERVATION = sa.text(
     """
 )
 
+# Fingerprint of a reservation released before any reserve arrived (no lines).
+TOMBSTONE = "released-before-reserved"
+
+_INSERT_TOMBSTONE = sa.text(
+    """
+    WITH new AS (
+        INSERT INTO reservations
+            (reservation_id, state, fingerprint, created_at, closed_at, created_by)
+        VALUES (:reservation_id, 'RELEASED', :fingerprint, :now, :now, :actor)
+        ON CONFLICT (reservation_id) DO NOTHING
+        RETURNING reservation_id
+    )
+    SELECT count(*) FROM new
+    """
+)
+
 _CLOSE = sa.text(
     """
     WITH closed AS (
@@ -179,6 +195,21 @@ class ReservationRepository:
             .where(r.reservation_id == reservation_id)
             .values(cost_minor=cost.amount_minor, cost_currency=cost.currency)
         )
+
+    async def insert_tombstone(self, reservation_id: str, actor: str, now: datetime) -> bool:
+        """Record that `reservation_id` was released before it was ever reserved, so a reserve
+        arriving late under that id finds it released instead of holding stock. False if a
+        reservation with that id appeared meanwhile."""
+        count = await self._c.scalar(
+            _INSERT_TOMBSTONE,
+            {
+                "reservation_id": reservation_id,
+                "fingerprint": TOMBSTONE,
+                "now": now,
+                "actor": actor,
+            },
+        )
+        return bool(count)
 
     async def get(self, reservation_id: str) -> tuple[Reservation, Money | None] | None:
         """The reservation and its cost of goods (once committed)."""

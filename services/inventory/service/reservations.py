@@ -15,6 +15,7 @@ from datetime import datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import Aborted, InvalidArgument, NotFound
+from services.inventory.db.reservations import TOMBSTONE
 from services.inventory.db.stock import LedgerRow
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.ledger import MovementKind, effect_of
@@ -100,6 +101,9 @@ async def _existing(uow: InventoryUnitOfWork, asked: Reservation) -> Reservation
     found = await uow.reservations.get(asked.reservation_id)
     assert found is not None  # the insert conflicted on it and reservations are never deleted
     reservation, cost = found
+    if reservation.fingerprint == TOMBSTONE:
+        # Released before it was reserved (a cancel overtook its reserve): stays released.
+        return ReservationView(reservation, cost)
     require_same_payload(asked.reservation_id, reservation.fingerprint, asked.lines)
     return ReservationView(reservation, cost)
 
@@ -147,6 +151,8 @@ async def release_reservation(
     async with db.unit_of_work() as uow:
         closed = await uow.reservations.close(reservation_id, ReservationState.RELEASED, now)
         if closed is None:
+            if await uow.reservations.insert_tombstone(reservation_id, caller.actor, now):
+                await uow.commit()
             return await _unchanged(uow, reservation_id, now, commit=False)
         await _give_back(
             uow,

@@ -33,6 +33,9 @@ class InventorySettings:
     label_copies_per_unit: bool = True
     expiry_interval_seconds: float = 5.0
     expiry_batch_size: int = 100
+    # Low stock is watched, not detected inside each reservation (the hot path stays one
+    # statement): every this many seconds, SKUs newly below their reorder point get StockLow.
+    low_stock_watch_seconds: float = 10.0
     # A refused reservation changes nothing (CONTRACT.md), the event feed included, unless on.
     publish_stock_short: bool = False
     transfers: TransferPolicy = field(default_factory=TransferPolicy)
@@ -62,6 +65,7 @@ def load_inventory_settings(settings: Settings) -> InventorySettings:
         label_copies_per_unit=env.bool("LABEL_COPIES_PER_UNIT", True),
         expiry_interval_seconds=env.float("EXPIRY_INTERVAL_SECONDS", 5.0),
         expiry_batch_size=env.int("EXPIRY_BATCH_SIZE", 100),
+        low_stock_watch_seconds=env.float("LOW_STOCK_WATCH_SECONDS", 10.0),
         publish_stock_short=env.bool("PUBLISH_STOCK_SHORT", False),
         transfers=TransferPolicy(transit_warehouse_code=transit),
         samples=SampleLoanPolicy(

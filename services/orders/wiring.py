@@ -12,6 +12,7 @@ from storeops.orders.v1 import orders_service_pb2_grpc as pb_grpc
 
 from services.common.clients import CHANNEL_OPTIONS
 from services.common.config import Settings
+from services.common.fastsql import FastSql
 from services.common.feeds import FeedConsumer
 from services.common.outbox import EventFeed
 from services.common.peers import connect_peers
@@ -47,7 +48,10 @@ async def wire(settings: Settings, engine: AsyncEngine) -> Wiring:
         ],
     )
     inventory = GrpcInventory(channel, call_kwargs, orders_settings.inventory_timeout)
-    ctx = OrdersContext(OrdersDatabase(engine), inventory, orders_settings)
+    # The PlaceOrder / saga statements run on psycopg directly (services.common.fastsql).
+    fast = FastSql(settings.database_url, settings.db_pool_size, name="orders")
+    await fast.open()
+    ctx = OrdersContext(OrdersDatabase(engine, fast), inventory, orders_settings)
     servicer = OrderServicer(ctx, EventFeed(engine, tables.outbox_events))
     consumer = FeedConsumer(
         FEED_NAME,
@@ -63,5 +67,5 @@ async def wire(settings: Settings, engine: AsyncEngine) -> Wiring:
         register=lambda server: pb_grpc.add_OrderServiceServicer_to_server(servicer, server),
         key_source=peers.key_source,
         background=[Reconciler(ctx).run, consumer.run, BackorderAllocator(ctx).run],
-        close=[peers.close, channel.close],
+        close=[peers.close, channel.close, fast.close],
     )

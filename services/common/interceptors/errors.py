@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from services.common.errors import DomainError
+from services.common.fastsql import OUTAGE_ERRORS
 from services.common.ids import new_id
 from services.common.interceptors import Behavior, UnaryInterceptor
 
@@ -63,7 +64,7 @@ async def abort_with(context: grpc.aio.ServicerContext, status: status_pb2.Statu
 
 
 def _is_database_outage(exc: BaseException) -> bool:
-    if isinstance(exc, PoolTimeoutError | ConnectionError | OSError):
+    if isinstance(exc, (PoolTimeoutError, ConnectionError, OSError, *OUTAGE_ERRORS)):
         return True
     if isinstance(exc, DBAPIError):
         return exc.connection_invalidated or type(exc.orig).__name__ in {

@@ -81,6 +81,11 @@ sku_availability = sa.Table(
     # Copied from skus.reorder_point so the reserve statement can report a low-stock crossing
     # from the row it already updates (no second read on the hot path).
     sa.Column("reorder_point", sa.Integer),
+    # When StockLow was last published for the SKU; cleared once it is back above the reorder
+    # point. A new SKU starts "alerted": having never had stock is not news.
+    sa.Column(
+        "low_alerted_at", sa.DateTime(timezone=True), nullable=True, server_default=sa.func.now()
+    ),
     sa.CheckConstraint("reserved >= 0", name="ck_sku_availability_reserved"),
     sa.CheckConstraint("on_hand >= reserved", name="ck_sku_availability_on_hand"),
 )

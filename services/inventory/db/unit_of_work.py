@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.db import UnitOfWork
+from services.common.fastsql import FastConnection, FastSql
 from services.common.outbox import OutboxWriter
 from services.inventory.db import tables
 from services.inventory.db.catalogue import BinRepository, SkuRepository, WarehouseRepository
@@ -66,11 +70,24 @@ class InventoryUnitOfWork(UnitOfWork):
 
 
 class InventoryDatabase:
-    """Factory of units of work over the inventory engine."""
+    """Factory of units of work over the inventory engine, and of autocommit connections for
+    the single-statement hot path (psycopg directly when a FastSql pool is given)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, fast: FastSql | None = None) -> None:
         self.engine = engine
+        self._fast = fast
+        self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._outbox = OutboxWriter(tables.outbox_events)
+
+    @asynccontextmanager
+    async def statements(self) -> AsyncIterator[AsyncConnection | FastConnection]:
+        """A connection whose every statement commits on its own."""
+        if self._fast is not None:
+            async with self._fast.connect() as fast:
+                yield fast
+            return
+        async with self._autocommit.connect() as connection:
+            yield connection
 
     def unit_of_work(self) -> InventoryUnitOfWork:
         return InventoryUnitOfWork(self.engine, self._outbox)

@@ -15,6 +15,7 @@ from datetime import datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import Aborted, InvalidArgument, NotFound
+from services.inventory.db import hot_statements as hot
 from services.inventory.db.reservations import TOMBSTONE
 from services.inventory.db.stock import LedgerRow
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
@@ -35,6 +36,7 @@ from services.inventory.service.postings import Posting
 from services.inventory.settings import InventorySettings
 
 DOCUMENT = "reservation"
+RELEASED_EVENT = ev.StockReleased.DESCRIPTOR.full_name
 
 
 @dataclass(frozen=True)
@@ -62,39 +64,31 @@ async def reserve_stock(
     settings: InventorySettings,
 ) -> ReservationView:
     """Reserve every line or none; the same id with the same lines returns the reservation as
-    it stands, with other lines ALREADY_EXISTS."""
+    it stands, with other lines ALREADY_EXISTS.
+
+    The hot path is one all-or-nothing statement (db/hot_statements.py); only when it changed
+    nothing do we look closer: the id exists (idempotent answer) or stock is short/unknown."""
     reservation = Reservation.create(reservation_id, lines, now=now)
     if expires_at is not None:
         if expires_at <= now:
             raise InvalidArgument.for_field("expire_time", "must be in the future")
         reservation = replace(reservation, expires_at=expires_at)
-    refused: _Refused | None = None
+    async with db.statements() as c:
+        created = await hot.reserve(
+            c,
+            reservation.reservation_id,
+            reservation.fingerprint,
+            [(line.sku_code, line.quantity) for line in reservation.lines],
+            now,
+            reservation.expires_at,
+            caller.actor,
+        )
+    if created:
+        return ReservationView(reservation)
     async with db.unit_of_work() as uow:
-        if not await uow.reservations.insert(reservation, caller.actor):
+        if await uow.reservations.get(reservation.reservation_id) is not None:
             return await _existing(uow, reservation)
-        low: list[ev.StockLow] = []
-        for line in reservation.lines:  # sorted by SKU code: the lock order
-            taken = await uow.reservations.take(line.sku_code, line.quantity)
-            if taken is None:
-                refused = _Refused(line.sku_code)
-                break
-            threshold = 1 if taken.reorder_point is None else taken.reorder_point
-            if taken.available < threshold <= taken.available + line.quantity:
-                low.append(
-                    ev.StockLow(
-                        sku_code=line.sku_code,
-                        available=taken.available,
-                        threshold=threshold,
-                        document_id=reservation_id,
-                    )
-                )
-        if refused is None:
-            for event in low:
-                uow.publish(event.sku_code, event)
-            await uow.commit()
-            return ReservationView(reservation)
-    # Rolled back: nothing is reserved. Explain why from what is there now.
-    raise await _refusal(db, reservation, refused.sku_code, settings)
+    raise await _refusal(db, reservation, settings)
 
 
 async def _existing(uow: InventoryUnitOfWork, asked: Reservation) -> ReservationView:
@@ -109,7 +103,7 @@ async def _existing(uow: InventoryUnitOfWork, asked: Reservation) -> Reservation
 
 
 async def _refusal(
-    db: InventoryDatabase, reservation: Reservation, refused_sku: str, settings: InventorySettings
+    db: InventoryDatabase, reservation: Reservation, settings: InventorySettings
 ) -> Exception:
     codes = [line.sku_code for line in reservation.lines]
     async with db.unit_of_work() as uow:
@@ -126,9 +120,9 @@ async def _refusal(
         }
         short = list(find_shortages(reservation.lines, available))
         if not short:
-            # Units came back between the refusal and this read: report the SKU that was short.
-            line = next(x for x in reservation.lines if x.sku_code == refused_sku)
-            short = [Shortage(refused_sku, line.quantity, available.get(refused_sku, 0))]
+            # Units came back between the refusal and this read: report the tightest line.
+            line = min(reservation.lines, key=lambda x: available.get(x.sku_code, 0) - x.quantity)
+            short = [Shortage(line.sku_code, line.quantity, available.get(line.sku_code, 0))]
         if settings.publish_stock_short:
             for s in short:
                 uow.publish(
@@ -147,7 +141,40 @@ async def _refusal(
 async def release_reservation(
     db: InventoryDatabase, reservation_id: str, caller: Caller, now: datetime
 ) -> ReservationView:
-    """Give the units back; releasing again answers the same; a committed one is refused."""
+    """Give the units back; releasing again answers the same; a committed one is refused.
+
+    Hot path: read the reservation, then one statement releases it if it is still ACTIVE (the
+    StockReleased payloads are built from the lines read, which never change)."""
+    async with db.statements() as c:
+        read = await hot.read_for_release(c, reservation_id)
+        if read.state == str(ReservationState.ACTIVE) and read.created_at is not None:
+            released = tuple(SkuQuantity(sku, qty) for sku, qty in read.lines)
+            events = [
+                (
+                    line.sku_code,
+                    ev.StockReleased(
+                        sku_code=line.sku_code,
+                        quantity=line.quantity,
+                        document_type=DOCUMENT,
+                        document_id=reservation_id,
+                        cause=ev.StockReleased.RESERVATION_RELEASED,
+                    ).SerializeToString(),
+                )
+                for line in released
+            ]
+            if await hot.release(c, reservation_id, now, caller.actor, RELEASED_EVENT, events):
+                return ReservationView(
+                    Reservation(
+                        reservation_id=reservation_id,
+                        lines=released,
+                        state=ReservationState.RELEASED,
+                        created_at=read.created_at,
+                        expires_at=read.expires_at,
+                        fingerprint=read.fingerprint,
+                        closed_at=now,
+                    )
+                )
+    # Not ACTIVE (already closed, unknown, or changed meanwhile): answer from the state.
     async with db.unit_of_work() as uow:
         closed = await uow.reservations.close(reservation_id, ReservationState.RELEASED, now)
         if closed is None:

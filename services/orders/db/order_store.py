@@ -19,6 +19,7 @@ from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.errors import NotFound
+from services.common.fastsql import FastConnection
 from services.orders.db.order_rows import (
     ORDER_SELECT,
     Snapshot,
@@ -187,7 +188,7 @@ def _event_arrays(events: Sequence[Event]) -> dict[str, list[Any]]:
 class OrderStore:
     """Order statements on one connection (a unit of work's, or an autocommit one)."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection | FastConnection) -> None:
         self._c = connection
 
     # ------------------------------------------------------------------ reads

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.common.audit import AuditEntry, AuditWriter
 from services.common.db import UnitOfWork
+from services.common.fastsql import FastSql
 from services.common.outbox import OutboxWriter
 from services.orders.db import tables
 from services.orders.db.after_sales_store import AfterSalesStore
@@ -37,8 +38,9 @@ class OrdersUnitOfWork(UnitOfWork):
 class OrdersDatabase:
     """Factory of units of work and of single-statement (autocommit) connections."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, fast: FastSql | None = None) -> None:
         self.engine = engine
+        self._fast = fast
         # A single statement is its own transaction: no BEGIN/COMMIT round trips on the hot path.
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
         self._outbox = OutboxWriter(tables.outbox_events)
@@ -49,7 +51,12 @@ class OrdersDatabase:
 
     @asynccontextmanager
     async def statements(self) -> AsyncIterator[OrderStore]:
-        """Order statements each committed on its own."""
+        """Order statements each committed on its own (psycopg directly when configured: this is
+        the PlaceOrder path)."""
+        if self._fast is not None:
+            async with self._fast.connect() as fast:
+                yield OrderStore(fast)
+            return
         async with self._autocommit.connect() as connection:
             yield OrderStore(connection)
 

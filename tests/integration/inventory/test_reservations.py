@@ -15,6 +15,7 @@ from services.inventory.domain.reservations import ReservationState
 from services.inventory.domain.stock_lines import SkuQuantity
 from services.inventory.service import catalogue, ledger, reservations
 from services.inventory.service.jobs import release_expired_once
+from services.inventory.service.low_stock import watch_low_stock_once
 from tests.integration.inventory import helpers as h
 
 
@@ -211,13 +212,28 @@ async def test_expire_time_in_the_past_is_invalid(db, settings):
         await _reserve(db, settings, h.uid(), {s["a"]: 1}, h.now() - timedelta(seconds=1))
 
 
-async def test_reserving_crossing_the_reorder_point_publishes_stock_low(db, settings):
+async def test_low_stock_watch_publishes_once_below_the_reorder_point_and_rearms(db, settings):
     s = await _stocked(db, settings, {"a": 10})
     await catalogue.set_stock_limits(db, s["a"], StockLimits(reorder_point=5))
     await _reserve(db, settings, h.uid(), {s["a"]: 4})  # 6 left: above
-    await _reserve(db, settings, h.uid(), {s["a"]: 2})  # 4 left: crosses below 5
-    await _reserve(db, settings, h.uid(), {s["a"]: 1})  # 3 left: already below
+    await watch_low_stock_once(db, h.now())
+    assert await h.events_of(db, "storeops.inventory.v1.StockLow", s["a"]) == []
+    await _reserve(db, settings, h.uid(), {s["a"]: 2})  # 4 left: below 5
+    await _reserve(db, settings, h.uid(), {s["a"]: 1})  # 3 left: still below
+    await watch_low_stock_once(db, h.now())
+    await watch_low_stock_once(db, h.now())  # already reported: nothing new
     events = await h.events_of(db, "storeops.inventory.v1.StockLow", s["a"])
     assert len(events) == 1
-    assert events[0].available == 4
-    assert events[0].threshold == 5
+    assert (events[0].available, events[0].threshold) == (3, 5)
+    wh = await h.warehouse(db)
+    await h.receive(db, settings, wh, {s["a"]: 10})  # 13 available: recovered
+    await watch_low_stock_once(db, h.now())
+    await _reserve(db, settings, h.uid(), {s["a"]: 10})  # 3 left: below again
+    await watch_low_stock_once(db, h.now())
+    assert len(await h.events_of(db, "storeops.inventory.v1.StockLow", s["a"])) == 2
+
+
+async def test_a_new_sku_without_stock_is_not_reported_low(db, settings):
+    code = await h.sku(db)
+    await watch_low_stock_once(db, h.now())
+    assert await h.events_of(db, "storeops.inventory.v1.StockLow", code) == []

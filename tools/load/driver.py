@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
@@ -32,6 +33,8 @@ class Worker:
     token: str
     options: dict[str, Any]
     _next: int = 0
+    # Counts an operation wants reported (merged into the tally, e.g. retries by status).
+    counters: Counter[str] = field(default_factory=Counter)
 
     def channel(self, target: str) -> grpc.aio.Channel:
         pool = self.channels[target]
@@ -78,6 +81,7 @@ async def _run_process(
     started = time.monotonic()
     await asyncio.gather(*(client() for _ in range(concurrency)))
     tally.seconds = time.monotonic() - started
+    tally.counters.update(worker.counters)
     for pool in channels.values():
         for channel in pool:
             await channel.close()

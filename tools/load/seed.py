@@ -103,3 +103,86 @@ async def seed(
             return job
 
         await _bounded(4, [receive(i, b) for i, b in enumerate(batches)])
+
+
+async def seed_stock(
+    inventory_address: str,
+    token: str,
+    stock: dict[str, int],
+    receipt_prefix: str,
+    warehouse: str = WAREHOUSE,
+) -> None:
+    """Like `seed`, for chosen SKU codes and quantities: creates the warehouse and the SKUs if
+    needed and receives `stock` through receipts `<receipt_prefix>-<n>` (idempotent on those ids,
+    so a second call with the same prefix receives nothing more)."""
+    metadata = (("authorization", f"Bearer {token}"),)
+    async with grpc.aio.insecure_channel(inventory_address) as channel:
+        stub = inv_grpc.InventoryServiceStub(channel)
+        try:
+            await stub.CreateWarehouse(
+                inv.CreateWarehouseRequest(
+                    warehouse=res.Warehouse(
+                        code=warehouse, name="Load test", kind=res.Warehouse.SELLABLE
+                    )
+                ),
+                metadata=metadata,
+            )
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.ALREADY_EXISTS:
+                raise
+
+        def upsert(code: str):  # type: ignore[no-untyped-def]
+            async def job() -> None:
+                await stub.UpsertSku(
+                    inv.UpsertSkuRequest(
+                        sku_code=code,
+                        sku=res.Sku(
+                            style_code="LOAD",
+                            color="none",
+                            size="one",
+                            name=f"Load {code}",
+                            unit_cost=money_pb2.Money(currency_code="CNY", amount_minor=1000),
+                        ),
+                    ),
+                    metadata=metadata,
+                )
+
+            return job
+
+        await _bounded(16, [upsert(code) for code in stock])
+        codes = sorted(stock)
+        batches = [codes[i : i + RECEIPT_LINES] for i in range(0, len(codes), RECEIPT_LINES)]
+
+        def receive(index: int, batch: list[str]):  # type: ignore[no-untyped-def]
+            async def job() -> None:
+                receipt = await stub.CreateReceipt(
+                    inv.CreateReceiptRequest(
+                        receipt_id=f"{receipt_prefix}-{index}",
+                        warehouse_code=warehouse,
+                        supplier="Load Test Supplier",
+                        lines=[inv.SkuQuantity(sku_code=c, quantity=stock[c]) for c in batch],
+                    ),
+                    metadata=metadata,
+                )
+                if receipt.status == res.Receipt.AWAITING_INSPECTION:
+                    await stub.RecordInspection(
+                        inv.RecordInspectionRequest(
+                            receipt_id=receipt.receipt_id,
+                            lines=[
+                                inv.InspectionLine(
+                                    sku_code=l.sku_code, inspected=l.sample_size, defective=0
+                                )
+                                for l in receipt.lines
+                            ],
+                        ),
+                        metadata=metadata,
+                    )
+                if receipt.status != res.Receipt.COMPLETED:
+                    await stub.CompleteReceipt(
+                        inv.CompleteReceiptRequest(receipt_id=receipt.receipt_id),
+                        metadata=metadata,
+                    )
+
+            return job
+
+        await _bounded(4, [receive(i, b) for i, b in enumerate(batches)])

@@ -22,6 +22,8 @@ class Tally:
     codes: Counter[str] = field(default_factory=Counter)
     accepted: dict[str, str] = field(default_factory=dict)  # client key → server id
     seconds: float = 0.0
+    # Free-form counts an operation keeps on `Worker.counters` (e.g. retries by status).
+    counters: Counter[str] = field(default_factory=Counter)
 
     def record(self, code: str, ms: float) -> None:
         self.codes[code] += 1
@@ -32,6 +34,7 @@ class Tally:
         self.codes.update(other.codes)
         self.accepted.update(other.accepted)
         self.seconds = max(self.seconds, other.seconds)
+        self.counters.update(other.counters)
 
 
 @dataclass

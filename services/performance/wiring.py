@@ -72,6 +72,7 @@ def consumers(
             ingestion.apply_for(feed),
             page_size=settings.feed_page_size,
             idle_seconds=settings.feed_idle_seconds,
+            apply_page=ingestion.apply_page_for(feed),
         )
         for feed, fetch in fetchers.items()
     ]

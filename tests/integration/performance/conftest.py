@@ -60,6 +60,7 @@ async def consume(engine: AsyncEngine, feeds: dict[str, Feed], page_size: int = 
             feed.fetch,
             ingestion.apply_for(name),
             page_size=page_size,
+            apply_page=ingestion.apply_page_for(name),
         )
         while await consumer.run_once():
             pass

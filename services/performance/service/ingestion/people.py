@@ -8,7 +8,6 @@ from typing import TypeVar
 import sqlalchemy as sa
 from google.protobuf.message import Message
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncConnection
 from storeops.people.v1 import attendance_pb2
 from storeops.people.v1 import events_pb2 as pe
 
@@ -23,6 +22,7 @@ from services.performance.service.ingestion.convert import (
     optional_day,
     parse_day,
 )
+from services.performance.service.ingestion.page import PageWriter, Slot
 
 M = TypeVar("M", bound=Message)
 _KIND = {
@@ -33,8 +33,45 @@ _KIND = {
 }
 
 
-async def _snapshot(
-    connection: AsyncConnection,
+_employment_facts = tables.employment_facts
+_insert_employment = pg_insert(_employment_facts)
+# Hire and leave dates per employee (EmployeeHired, EmployeeLeft), the last event's winning.
+EMPLOYMENT = Slot(
+    "employment_facts",
+    _insert_employment.on_conflict_do_update(
+        index_elements=[_employment_facts.c.employee_code],
+        set_={
+            "hire_date": _insert_employment.excluded.hire_date,
+            "leave_date": _insert_employment.excluded.leave_date,
+        },
+    ),
+)
+# One snapshot per event (keyed by feed:cursor).
+SNAPSHOTS = Slot(
+    "employee_snapshots", pg_insert(tables.employee_snapshots).on_conflict_do_nothing()
+)
+_training = tables.training_facts
+_insert_training = pg_insert(_training)
+TRAINING = Slot(
+    "training_facts",
+    _insert_training.on_conflict_do_update(
+        index_elements=[_training.c.result_key],
+        set_={
+            column: _insert_training.excluded[column]
+            for column in ("employee_code", "course", "score", "passed", "assessed_on")
+        },
+    ),
+)
+_LEFT = (
+    _employment_facts.update()
+    .where(_employment_facts.c.employee_code == sa.bindparam("b_employee_code"))
+    .values(leave_date=sa.bindparam("b_leave_date"))
+    .returning(_employment_facts.c.hire_date)
+)
+
+
+def _snapshot(
+    page: PageWriter,
     context: EventContext,
     code: str,
     effective_on: object,
@@ -44,48 +81,34 @@ async def _snapshot(
     supervisor: str,
     salary: tuple[int, str] | None,
 ) -> None:
-    await connection.execute(
-        pg_insert(tables.employee_snapshots)
-        .values(
-            source=f"{context.feed}:{context.cursor}",
-            employee_code=code,
-            effective_on=effective_on,
-            recorded_at=context.occurred_at,
-            name=name,
-            department_code=department,
-            position_code=position,
-            supervisor_code=supervisor or None,
-            base_salary_minor=salary[0] if salary else None,
-            base_salary_currency=salary[1] if salary else None,
-        )
-        .on_conflict_do_nothing()
+    page.add(
+        SNAPSHOTS,
+        {
+            "source": f"{context.feed}:{context.cursor}",
+            "employee_code": code,
+            "effective_on": effective_on,
+            "recorded_at": context.occurred_at,
+            "name": name,
+            "department_code": department,
+            "position_code": position,
+            "supervisor_code": supervisor or None,
+            "base_salary_minor": salary[0] if salary else None,
+            "base_salary_currency": salary[1] if salary else None,
+        },
     )
 
 
-async def _employment(
-    connection: AsyncConnection, code: str, hire_date: object, leave_date: object, set_leave: bool
-) -> None:
-    values: dict[str, object] = {"employee_code": code, "hire_date": hire_date}
-    update: dict[str, object] = {"hire_date": hire_date}
-    if set_leave:
-        values["leave_date"] = leave_date
-        update["leave_date"] = leave_date
-    await connection.execute(
-        pg_insert(tables.employment_facts)
-        .values(**values)
-        .on_conflict_do_update(index_elements=["employee_code"], set_=update)
-    )
+def _employment(page: PageWriter, code: str, hire_date: object, leave_date: object) -> None:
+    page.add(EMPLOYMENT, {"employee_code": code, "hire_date": hire_date, "leave_date": leave_date})
 
 
-async def employee_hired(
-    connection: AsyncConnection, message: Message, context: EventContext
-) -> None:
+async def employee_hired(page: PageWriter, message: Message, context: EventContext) -> None:
     event = _as(message, pe.EmployeeHired)
     hired = parse_day(event.hire_date, "hire_date")
     salary = money(event.base_salary, "base_salary") if event.HasField("base_salary") else None
-    await _employment(connection, event.employee_code, hired, None, set_leave=True)
-    await _snapshot(
-        connection,
+    _employment(page, event.employee_code, hired, None)
+    _snapshot(
+        page,
         context,
         event.employee_code,
         hired,
@@ -97,9 +120,7 @@ async def employee_hired(
     )
 
 
-async def employee_changed(
-    connection: AsyncConnection, message: Message, context: EventContext
-) -> None:
+async def employee_changed(page: PageWriter, message: Message, context: EventContext) -> None:
     event = _as(message, pe.EmployeeChanged)
     effective = (
         parse_day(event.effective_date, "effective_date")
@@ -107,8 +128,8 @@ async def employee_changed(
         else local_day(context.occurred_at, context.tz)
     )
     salary = money(event.base_salary, "base_salary") if event.HasField("base_salary") else None
-    await _snapshot(
-        connection,
+    _snapshot(
+        page,
         context,
         event.employee_code,
         effective,
@@ -120,65 +141,62 @@ async def employee_changed(
     )
 
 
-async def employee_left(
-    connection: AsyncConnection, message: Message, context: EventContext
-) -> None:
+async def employee_left(page: PageWriter, message: Message, context: EventContext) -> None:
     event = _as(message, pe.EmployeeLeft)
     hired = optional_day(event.hire_date, "hire_date")
     left = parse_day(event.leave_date, "leave_date")
-    if hired is None:
-        row = await connection.execute(
-            sa.select(tables.employment_facts.c.hire_date).where(
-                tables.employment_facts.c.employee_code == event.employee_code
-            )
-        )
-        hired = row.scalar_one_or_none()
-        if hired is None:
-            raise MalformedEvent(f"{event.employee_code} left but was never hired")
-    await _employment(connection, event.employee_code, hired, left, set_leave=True)
+    if hired is not None:
+        _employment(page, event.employee_code, hired, left)
+        return
+    # Keeps the hire date on record (an upsert with the stored hire date, in one statement).
+    updated = await page.execute(
+        _LEFT, {"b_employee_code": event.employee_code, "b_leave_date": left}
+    )
+    if updated.first() is None:
+        raise MalformedEvent(f"{event.employee_code} left but was never hired")
 
 
-async def training_result(
-    connection: AsyncConnection, message: Message, context: EventContext
-) -> None:
+async def training_result(page: PageWriter, message: Message, context: EventContext) -> None:
     event = _as(message, pe.TrainingResultRecorded)
     day = local_day(
         instant(event.assess_time, event.HasField("assess_time"), context.occurred_at), context.tz
     )
-    values = {
-        "employee_code": event.employee_code,
-        "course": event.course_code or event.course_title,
-        "score": decimal_or_none(event.score, "score"),
-        "passed": event.passed,
-        "assessed_on": day,
-    }
-    await connection.execute(
-        pg_insert(tables.training_facts)
-        .values(result_key=f"{event.employee_code}:{event.session_id}", **values)
-        .on_conflict_do_update(index_elements=["result_key"], set_=values)
+    page.add(
+        TRAINING,
+        {
+            "result_key": f"{event.employee_code}:{event.session_id}",
+            "employee_code": event.employee_code,
+            "course": event.course_code or event.course_title,
+            "score": decimal_or_none(event.score, "score"),
+            "passed": event.passed,
+            "assessed_on": day,
+        },
     )
 
 
 async def attendance_month_closed(
-    connection: AsyncConnection, message: Message, context: EventContext
+    page: PageWriter, message: Message, context: EventContext
 ) -> None:
     """A (re-)closed month replaces that month's facts, unless a later revision is stored."""
     event = _as(message, pe.AttendanceMonthClosed)
+    values = {
+        "revision": event.revision,
+        "termination_review": event.termination_review,
+        "working_days": event.working_days,
+    }
     months = tables.attendance_months
-    current = await connection.execute(
-        sa.select(months.c.revision).where(
-            months.c.employee_code == event.employee_code, months.c.month == event.month
-        )
+    statement = pg_insert(months).values(
+        employee_code=event.employee_code, month=event.month, **values
     )
-    stored = current.scalar_one_or_none()
-    if stored is not None and stored > event.revision:
-        return
-    facts = tables.attendance_facts
-    await connection.execute(
-        sa.delete(facts).where(
-            facts.c.employee_code == event.employee_code, facts.c.month == event.month
-        )
+    taken = await page.execute(
+        statement.on_conflict_do_update(
+            index_elements=["employee_code", "month"],
+            set_=values,
+            where=months.c.revision <= statement.excluded.revision,
+        ).returning(months.c.revision)
     )
+    if taken.first() is None:
+        return  # a later revision is stored
     rows = []
     for index, fact in enumerate(event.facts):
         day = parse_day(fact.day, f"facts[{index}].day")
@@ -197,18 +215,14 @@ async def attendance_month_closed(
                 "bonus_percent": fact.bonus_percent,
             }
         )
-    if rows:
-        await connection.execute(pg_insert(facts).on_conflict_do_nothing(), rows)
-    values = {
-        "revision": event.revision,
-        "termination_review": event.termination_review,
-        "working_days": event.working_days,
-    }
-    await connection.execute(
-        pg_insert(months)
-        .values(employee_code=event.employee_code, month=event.month, **values)
-        .on_conflict_do_update(index_elements=["employee_code", "month"], set_=values)
+    facts = tables.attendance_facts
+    await page.execute(
+        sa.delete(facts).where(
+            facts.c.employee_code == event.employee_code, facts.c.month == event.month
+        )
     )
+    if rows:
+        await page.execute(pg_insert(facts).on_conflict_do_nothing(), rows)
 
 
 def _as(message: Message, kind: type[M]) -> M:

@@ -25,6 +25,7 @@ from services.common.auth.revocations import RevocationList
 from services.common.auth.tokens import KeySource, TokenVerifier
 from services.common.config import Settings
 from services.common.drain import Drain
+from services.common.interceptors import Chain
 from services.common.interceptors.auth import AuthInterceptor
 from services.common.interceptors.errors import ErrorInterceptor
 from services.common.interceptors.observability import ObservabilityInterceptor
@@ -112,10 +113,12 @@ async def create_server(settings: Settings, wiring: Wiring, metrics: CallMetrics
     drain = Drain()
     server = grpc.aio.server(
         interceptors=[
-            ObservabilityInterceptor(metrics, drain, log_calls=settings.access_log),
-            ErrorInterceptor(),
-            AuthInterceptor(verifier, method_policies(wiring.services)),
-            ValidationInterceptor(),
+            Chain(
+                ObservabilityInterceptor(metrics, drain, log_calls=settings.access_log),
+                ErrorInterceptor(),
+                AuthInterceptor(verifier, method_policies(wiring.services)),
+                ValidationInterceptor(),
+            )
         ],
         options=server_options(settings),
         maximum_concurrent_rpcs=None,

@@ -1,4 +1,5 @@
-"""Server interceptors, outermost first: observability, errors, auth, validation."""
+"""Server interceptors, outermost first: observability, errors, auth, validation (composed into
+one grpc interceptor by `Chain`)."""
 
 from __future__ import annotations
 
@@ -38,3 +39,18 @@ class UnaryInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[misc]
             )
             self._wrapped[key] = wrapped
         return wrapped
+
+
+class Chain(UnaryInterceptor):
+    """Several concerns applied as ONE grpc interceptor: each concern's `wrap` is composed once per
+    method, so a call pays one `intercept_service` instead of one per concern. `concerns` are
+    listed outermost first."""
+
+    def __init__(self, *concerns: UnaryInterceptor) -> None:
+        super().__init__()
+        self._concerns = concerns
+
+    def wrap(self, method: str, behavior: Behavior) -> Behavior:
+        for concern in reversed(self._concerns):
+            behavior = concern.wrap(method, behavior)
+        return behavior

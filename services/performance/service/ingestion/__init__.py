@@ -185,7 +185,9 @@ class FactIngestion:
             try:
                 message, context = self._read(feed, event, handling)
                 await handling.handler(page, message, context)
-            except (MalformedEvent, DecodeError) as exc:
+            # ValueError covers MalformedEvent and values the code cannot read (an enum number it
+            # does not know): recorded against the event, never a blocked feed.
+            except (ValueError, DecodeError) as exc:
                 if page.executed:  # it wrote before it failed: only a savepoint undoes that
                     raise _Isolate(f"{event.cursor}: {exc}") from exc
                 page.discard(mark)
@@ -216,7 +218,7 @@ class FactIngestion:
                     page = PageWriter(connection)
                     await handling.handler(page, message, context)
                     await page.flush()
-            except (MalformedEvent, DecodeError, sa.exc.DataError) as exc:
+            except (ValueError, DecodeError, sa.exc.DataError) as exc:
                 outcomes.append(_rejected(exc))
                 continue
             outcomes.append("APPLIED")

@@ -40,10 +40,13 @@ class InvalidArgument(DomainError):
     code = "INVALID_ARGUMENT"
 
     @classmethod
-    def for_field(cls, field_path: str, description: str) -> InvalidArgument:
+    def for_field(
+        cls, field_path: str, description: str, *, reason: str = "INVALID_FIELD"
+    ) -> InvalidArgument:
+        """One offending field; pass a `reason` more specific than INVALID_FIELD where useful."""
         return cls(
             f"{field_path}: {description}",
-            reason="INVALID_FIELD",
+            reason=reason,
             violations=[FieldViolation(field_path, description)],
         )
 

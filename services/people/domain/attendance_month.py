@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from services.common.errors import InvalidArgument
 from services.people.domain.attendance_day import (
     ClockEvent,
     DayAttendance,
@@ -38,7 +39,6 @@ from services.people.domain.attendance_day import (
 )
 from services.people.domain.attendance_policy import DEFAULT_ATTENDANCE_POLICY, AttendancePolicy
 from services.people.domain.leave import LeaveRequest, leave_coverage
-from services.people.domain.validation import invalid
 from services.people.domain.working_time import WorkSchedule
 
 _HALF = Decimal("0.5")
@@ -162,8 +162,10 @@ def summarise_days(
     ordered = sorted(days, key=lambda d: d.day)
     for index, day in enumerate(ordered):
         if (day.day.year, day.day.month) != (year, month):
-            raise invalid(
-                f"days[{index}].day", f"{day.day} is not in {year}-{month:02d}", "OUTSIDE_MONTH"
+            raise InvalidArgument.for_field(
+                f"days[{index}].day",
+                f"{day.day} is not in {year}-{month:02d}",
+                reason="OUTSIDE_MONTH",
             )
     facts: list[AttendanceFact] = []
     free_left = policy.free_lateness_per_month

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from services.people.domain.validation import invalid
+from services.common.errors import InvalidArgument
 
 
 class MissingPunch(StrEnum):
@@ -57,9 +57,13 @@ class AttendancePolicy:
 
     def __post_init__(self) -> None:
         if self.lateness_limit_minutes < 0:
-            raise invalid("lateness_limit_minutes", "must not be negative", "INVALID_SETTING")
+            raise InvalidArgument.for_field(
+                "lateness_limit_minutes", "must not be negative", reason="INVALID_SETTING"
+            )
         if self.free_lateness_per_month < 0:
-            raise invalid("free_lateness_per_month", "must not be negative", "INVALID_SETTING")
+            raise InvalidArgument.for_field(
+                "free_lateness_per_month", "must not be negative", reason="INVALID_SETTING"
+            )
         for name in (
             "lateness_bonus_percent",
             "over_limit_wage_multiplier",
@@ -71,7 +75,9 @@ class AttendancePolicy:
         ):
             value = getattr(self, name)
             if not isinstance(value, Decimal) or value < 0:
-                raise invalid(name, "must be a non-negative Decimal", "INVALID_SETTING")
+                raise InvalidArgument.for_field(
+                    name, "must be a non-negative Decimal", reason="INVALID_SETTING"
+                )
 
 
 DEFAULT_ATTENDANCE_POLICY = AttendancePolicy()

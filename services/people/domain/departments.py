@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from services.common.errors import AlreadyExists, FailedPrecondition, NotFound
+from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.people.domain.employees import Employee
-from services.people.domain.validation import invalid, validate_code, validate_text
+from services.people.domain.validation import validate_code, validate_text
 
 DEPARTMENT_NAME_MAX_LENGTH = 100
 
@@ -121,10 +121,10 @@ class DepartmentTree:
             if code in path:
                 # Upwards: code → its new parent → … → back to code.
                 shown = " → ".join([code, *path[: path.index(code)], code])
-                raise invalid(
+                raise InvalidArgument.for_field(
                     "parent_code",
                     f"moving {code!r} under {new_parent_code!r} would create the cycle {shown}",
-                    "DEPARTMENT_CYCLE",
+                    reason="DEPARTMENT_CYCLE",
                 )
         return self._replaced(replace(department, parent_code=new_parent_code))
 

@@ -17,12 +17,11 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, InvalidArgument
 from services.people.domain.money import Money
 from services.people.domain.validation import (
     DEFAULT_EMPLOYEE_CODE_FORMAT,
     EmployeeCodeFormat,
-    invalid,
     validate_code,
     validate_email,
     validate_employee_code,
@@ -91,13 +90,15 @@ class Employee:
                 supervisor_code, field_path="supervisor_code", code_format=code_format
             )
             if supervisor_code == code:
-                raise invalid(
+                raise InvalidArgument.for_field(
                     "supervisor_code",
                     f"{code} cannot be their own supervisor (cycle {code} → {code})",
-                    "REPORTING_CYCLE",
+                    reason="REPORTING_CYCLE",
                 )
         if not base_salary.is_positive:
-            raise invalid("base_salary", "must be greater than zero", "NON_POSITIVE_SALARY")
+            raise InvalidArgument.for_field(
+                "base_salary", "must be greater than zero", reason="NON_POSITIVE_SALARY"
+            )
         return cls(
             code=code,
             name=validate_person_name(name, field_path="name"),
@@ -118,10 +119,10 @@ class Employee:
                 reason="EMPLOYEE_ALREADY_LEFT",
             )
         if leave_date < self.hire_date:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "leave_date",
                 f"must be on or after the hire date {self.hire_date.isoformat()}",
-                "LEAVE_BEFORE_HIRE",
+                reason="LEAVE_BEFORE_HIRE",
             )
         return replace(self, status=EmploymentStatus.LEFT, leave_date=leave_date)
 

@@ -23,9 +23,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from services.common.errors import AlreadyExists
+from services.common.errors import AlreadyExists, InvalidArgument
 from services.people.domain.money import Money
-from services.people.domain.validation import invalid, require_aware, validate_code
+from services.people.domain.validation import require_aware, validate_code
 
 
 class SameDayChange(StrEnum):
@@ -81,7 +81,9 @@ class SalaryChange:
 
     def __post_init__(self) -> None:
         if not self.base_salary.is_positive:
-            raise invalid("base_salary", "must be greater than zero", "NON_POSITIVE_SALARY")
+            raise InvalidArgument.for_field(
+                "base_salary", "must be greater than zero", reason="NON_POSITIVE_SALARY"
+            )
         require_aware(self.recorded_at, "recorded_at")
 
     def same_value(self, other: SalaryChange) -> bool:
@@ -144,10 +146,10 @@ class EmploymentHistory:
     def with_leave_date(self, leave_date: date | None) -> EmploymentHistory:
         """This history closed at `leave_date` (last day employed)."""
         if leave_date is not None and leave_date < self.hire_date:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "leave_date",
                 f"must be on or after the hire date {self.hire_date.isoformat()}",
-                "LEAVE_BEFORE_HIRE",
+                reason="LEAVE_BEFORE_HIRE",
             )
         return replace(self, leave_date=leave_date)
 
@@ -164,10 +166,10 @@ class EmploymentHistory:
         """This history with `change` appended (or unchanged if it repeats the value in force)."""
         hired_currency = self.salaries[0].base_salary.currency_code
         if change.base_salary.currency_code != hired_currency:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "base_salary.currency_code",
                 f"must stay {hired_currency}, the currency of this employee's salary",
-                "CURRENCY_MISMATCH",
+                reason="CURRENCY_MISMATCH",
             )
         salaries = self._appended(self.salaries, change, policy, SalaryChange.same_value)
         return self if salaries is self.salaries else replace(self, salaries=salaries)
@@ -212,16 +214,16 @@ class EmploymentHistory:
         same_value: Callable[[_Change, _Change], bool],
     ) -> tuple[_Change, ...]:
         if change.effective_date < self.hire_date:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "effective_date",
                 f"cannot be before the hire date {self.hire_date.isoformat()}",
-                "EFFECTIVE_BEFORE_HIRE",
+                reason="EFFECTIVE_BEFORE_HIRE",
             )
         if self.leave_date is not None and change.effective_date > self.leave_date:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "effective_date",
                 f"cannot be after the leave date {self.leave_date.isoformat()}",
-                "EFFECTIVE_AFTER_LEAVE",
+                reason="EFFECTIVE_AFTER_LEAVE",
             )
         same_day = [c for c in changes if c.effective_date == change.effective_date]
         if same_day:

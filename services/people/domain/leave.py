@@ -25,9 +25,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from services.common.errors import FailedPrecondition, PermissionDenied
+from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from services.people.domain.reporting_lines import ReportingLines
-from services.people.domain.validation import invalid, require_aware, validate_text
+from services.people.domain.validation import require_aware, validate_text
 from services.people.domain.working_time import BOTH_HALVES, HalfDay, WorkSchedule
 
 
@@ -238,19 +238,21 @@ class LeaveRequest:
 
 def _check_shape(first_day: date, last_day: date, part: LeavePart, policy: LeavePolicy) -> None:
     if last_day < first_day:
-        raise invalid("last_day", "must be on or after first_day", "INVALID_RANGE")
+        raise InvalidArgument.for_field(
+            "last_day", "must be on or after first_day", reason="INVALID_RANGE"
+        )
     if part is not LeavePart.FULL_DAY and last_day != first_day:
-        raise invalid(
+        raise InvalidArgument.for_field(
             "part",
             "a half-day leave covers a single day: set last_day = first_day",
-            "HALF_DAY_SPANS_DAYS",
+            reason="HALF_DAY_SPANS_DAYS",
         )
     days = (last_day - first_day).days + 1
     if days > policy.max_days_per_request:
-        raise invalid(
+        raise InvalidArgument.for_field(
             "last_day",
             f"a request covers at most {policy.max_days_per_request} days; split it",
-            "LEAVE_TOO_LONG",
+            reason="LEAVE_TOO_LONG",
         )
 
 

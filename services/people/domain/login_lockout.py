@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from services.common.errors import ResourceExhausted
-from services.people.domain.validation import invalid, require_aware
+from services.common.errors import InvalidArgument, ResourceExhausted
+from services.people.domain.validation import require_aware
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,13 @@ class LockoutPolicy:
 
     def __post_init__(self) -> None:
         if self.max_consecutive_failures < 1:
-            raise invalid("max_consecutive_failures", "must be at least 1", "INVALID_SETTING")
+            raise InvalidArgument.for_field(
+                "max_consecutive_failures", "must be at least 1", reason="INVALID_SETTING"
+            )
         if self.lock_duration <= timedelta(0):
-            raise invalid("lock_duration", "must be positive", "INVALID_SETTING")
+            raise InvalidArgument.for_field(
+                "lock_duration", "must be positive", reason="INVALID_SETTING"
+            )
 
 
 DEFAULT_LOCKOUT_POLICY = LockoutPolicy()

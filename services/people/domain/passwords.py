@@ -21,7 +21,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from services.common.errors import FieldViolation, InvalidArgument
-from services.people.domain.validation import invalid
 
 COMMON_PASSWORDS: frozenset[str] = frozenset(
     {
@@ -50,13 +49,19 @@ class PasswordPolicy:
 
     def __post_init__(self) -> None:
         if self.min_length < 8:
-            raise invalid("min_length", "must be at least 8", "POLICY_TOO_WEAK")
+            raise InvalidArgument.for_field(
+                "min_length", "must be at least 8", reason="POLICY_TOO_WEAK"
+            )
         if self.max_length < self.passphrase_min_length:
-            raise invalid(
-                "max_length", "must allow passphrases (>= passphrase_min_length)", "INVALID_SETTING"
+            raise InvalidArgument.for_field(
+                "max_length",
+                "must allow passphrases (>= passphrase_min_length)",
+                reason="INVALID_SETTING",
             )
         if not 1 <= self.min_character_classes <= 4:
-            raise invalid("min_character_classes", "must be between 1 and 4", "INVALID_SETTING")
+            raise InvalidArgument.for_field(
+                "min_character_classes", "must be between 1 and 4", reason="INVALID_SETTING"
+            )
 
 
 DEFAULT_PASSWORD_POLICY = PasswordPolicy()

@@ -15,7 +15,6 @@ from types import MappingProxyType
 
 from services.common.errors import InvalidArgument
 from services.people.domain.permissions import Permission, PermissionPattern
-from services.people.domain.validation import invalid
 
 SERVICE_RESOURCES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -70,9 +69,9 @@ def unknown_pattern_error(pattern: PermissionPattern, field_path: str) -> Invali
     """An error when `pattern` grants nothing in the vocabulary, else None."""
     if any(pattern.matches(p) for p in known_permissions()):
         return None
-    return invalid(
+    return InvalidArgument.for_field(
         field_path,
         f"{pattern.text!r} grants no known permission; check the service, resource and action "
         "names",
-        "UNKNOWN_PERMISSION",
+        reason="UNKNOWN_PERMISSION",
     )

@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from services.common.errors import PermissionDenied
-from services.people.domain.validation import invalid
+from services.common.errors import InvalidArgument, PermissionDenied
 
 WILDCARD = "*"
 _SEGMENT = re.compile(r"[a-z][a-z0-9_]*")
@@ -56,11 +55,11 @@ class Permission:
 def _parse_permission(text: str, field_path: str) -> Permission:
     parts = text.split(".")
     if len(parts) != _SEGMENTS or not all(_SEGMENT.fullmatch(p) for p in parts):
-        raise invalid(
+        raise InvalidArgument.for_field(
             field_path,
             f"{text!r} is not a permission of the form <service>.<resource>.<action> "
             "(lower-case letters, digits and underscores)",
-            "INVALID_PERMISSION",
+            reason="INVALID_PERMISSION",
         )
     return Permission(parts[0], parts[1], parts[2])
 
@@ -85,11 +84,11 @@ class PermissionPattern:
             valid = parts[-1] == WILDCARD
             parts += [WILDCARD] * (_SEGMENTS - len(parts))
         if not valid:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 field_path,
                 f"{text!r} is not a permission pattern: use <service>.<resource>.<action> "
                 "where any segment may be *, or end a shorter pattern with * (inventory.*)",
-                "INVALID_PERMISSION_PATTERN",
+                reason="INVALID_PERMISSION_PATTERN",
             )
         return cls(parts[0], parts[1], parts[2], text)
 

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 from types import MappingProxyType
 
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, InvalidArgument
 from services.people.domain.employees import Employee
-from services.people.domain.validation import invalid
 
 
 class ReportingLines:
@@ -52,11 +51,11 @@ class ReportingLines:
             if employee_code in chain:
                 # The new edge closes a loop: employee → supervisor → … → employee.
                 shown = " → ".join((employee_code, *chain[: chain.index(employee_code) + 1]))
-                error = invalid(
+                error = InvalidArgument.for_field(
                     field_path,
                     f"{employee_code} cannot report to {supervisor_code}: that would create "
                     f"the reporting cycle {shown}",
-                    "REPORTING_CYCLE",
+                    reason="REPORTING_CYCLE",
                 )
                 error.metadata["cycle"] = shown
                 raise error
@@ -111,11 +110,11 @@ class ReportingLines:
 def check_supervisor_eligible(employee: Employee, supervisor: Employee, *, today: date) -> None:
     """A supervisor must be a different person employed today."""
     if supervisor.code == employee.code:
-        raise invalid(
+        raise InvalidArgument.for_field(
             "supervisor_code",
             f"{employee.code} cannot be their own supervisor (cycle {employee.code} → "
             f"{employee.code})",
-            "REPORTING_CYCLE",
+            reason="REPORTING_CYCLE",
         )
     if not supervisor.is_employed_on(today):
         raise FailedPrecondition(

@@ -15,14 +15,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.common.errors import NotFound, PermissionDenied
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied
 from services.people.domain.permission_catalogue import unknown_pattern_error
 from services.people.domain.permissions import (
     PermissionChecker,
     PermissionMatcher,
     PermissionPattern,
 )
-from services.people.domain.validation import invalid, validate_code, validate_text
+from services.people.domain.validation import validate_code, validate_text
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,9 @@ class Role:
             if pattern.text not in cleaned:
                 cleaned.append(pattern.text)
         if not cleaned:
-            raise invalid("patterns", "a role needs at least one permission pattern", "REQUIRED")
+            raise InvalidArgument.for_field(
+                "patterns", "a role needs at least one permission pattern", reason="REQUIRED"
+            )
         return cls(
             code=code,
             name=validate_text(name, field_path="name", max_length=100),

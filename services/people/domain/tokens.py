@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.common.errors import Unauthenticated
+from services.common.errors import InvalidArgument, Unauthenticated
 from services.people.domain.employees import Employee
-from services.people.domain.validation import invalid, require_aware
+from services.people.domain.validation import require_aware
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,9 @@ class TokenPolicy:
 
     def __post_init__(self) -> None:
         if not timedelta(0) < self.lifetime <= timedelta(hours=12):
-            raise invalid("lifetime", "must be positive and at most 12 hours", "INVALID_SETTING")
+            raise InvalidArgument.for_field(
+                "lifetime", "must be positive and at most 12 hours", reason="INVALID_SETTING"
+            )
 
     def expires_at(self, issued_at: datetime) -> datetime:
         """When a token issued at `issued_at` expires."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from services.people.domain.validation import invalid, validate_code, validate_text
+from services.common.errors import InvalidArgument
+from services.people.domain.validation import validate_code, validate_text
 
 DEFAULT_PASS_MARK = Decimal(60)
 MAX_SCORE = Decimal(100)
@@ -44,7 +45,9 @@ class AssessmentKind(StrEnum):
 def validate_score(score: Decimal, field_path: str) -> Decimal:
     """A score or pass mark between 0 and 100 inclusive."""
     if not isinstance(score, Decimal) or not score.is_finite() or not 0 <= score <= MAX_SCORE:
-        raise invalid(field_path, "must be a number from 0 to 100", "SCORE_OUT_OF_RANGE")
+        raise InvalidArgument.for_field(
+            field_path, "must be a number from 0 to 100", reason="SCORE_OUT_OF_RANGE"
+        )
     return score
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from services.common.errors import AlreadyExists, FailedPrecondition, NotFound
+from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from services.people.domain.money import Money
 from services.people.domain.training_courses import Course, Trainer
-from services.people.domain.validation import invalid, require_aware, validate_text
+from services.people.domain.validation import require_aware, validate_text
 
 
 class PlanStatus(StrEnum):
@@ -65,9 +65,13 @@ class TrainingPlan:
     ) -> TrainingPlan:
         """A new DRAFT plan."""
         if not 2000 <= year <= 2100:
-            raise invalid("year", "must be a calendar year such as 2025", "INVALID_YEAR")
+            raise InvalidArgument.for_field(
+                "year", "must be a calendar year such as 2025", reason="INVALID_YEAR"
+            )
         if budget.is_negative:
-            raise invalid("budget", "must not be negative", "NEGATIVE_BUDGET")
+            raise InvalidArgument.for_field(
+                "budget", "must not be negative", reason="NEGATIVE_BUDGET"
+            )
         return cls(
             year=year,
             title=validate_text(title, field_path="title", max_length=200),
@@ -111,8 +115,10 @@ class TrainingPlan:
         self._require_draft()
         self.course(entry.course_code)
         if entry.planned_date.year != self.year:
-            raise invalid(
-                "planned_date", f"must be in the plan's year {self.year}", "OUTSIDE_PLAN_YEAR"
+            raise InvalidArgument.for_field(
+                "planned_date",
+                f"must be in the plan's year {self.year}",
+                reason="OUTSIDE_PLAN_YEAR",
             )
         return replace(self, schedule=(*self.schedule, entry))
 

@@ -20,12 +20,12 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from services.common.errors import AlreadyExists, FailedPrecondition
+from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from services.people.domain.employees import EmploymentStatus
 from services.people.domain.money import Money
 from services.people.domain.training_courses import AssessmentKind, Course, Trainer, validate_score
 from services.people.domain.training_plans import TrainingPlan
-from services.people.domain.validation import invalid, require_aware, validate_text
+from services.people.domain.validation import require_aware, validate_text
 
 _HOUR = Decimal(3600)
 _RATING_RANGE = range(1, 6)
@@ -167,16 +167,20 @@ class TrainingSession:
         require_aware(starts_at, "starts_at")
         require_aware(ends_at, "ends_at")
         if ends_at <= starts_at:
-            raise invalid("ends_at", "must be after starts_at", "INVALID_RANGE")
+            raise InvalidArgument.for_field(
+                "ends_at", "must be after starts_at", reason="INVALID_RANGE"
+            )
         if capacity < 1:
-            raise invalid("capacity", "must be at least 1", "INVALID_CAPACITY")
+            raise InvalidArgument.for_field(
+                "capacity", "must be at least 1", reason="INVALID_CAPACITY"
+            )
         if cost is not None and (
             cost.is_negative or cost.currency_code != plan.budget.currency_code
         ):
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "cost",
                 f"must be a non-negative amount in {plan.budget.currency_code}",
-                "INVALID_COST",
+                reason="INVALID_COST",
             )
         return cls(
             session_id=validate_text(session_id, field_path="session_id", max_length=64),
@@ -314,7 +318,9 @@ class TrainingSession:
             )
         for name, value in (("usefulness", usefulness), ("format", format), ("trainer", trainer)):
             if isinstance(value, bool) or value not in _RATING_RANGE:
-                raise invalid(name, "must be a whole number from 1 to 5", "RATING_OUT_OF_RANGE")
+                raise InvalidArgument.for_field(
+                    name, "must be a whole number from 1 to 5", reason="RATING_OUT_OF_RANGE"
+                )
         text = validate_text(comment, field_path="comment", max_length=2000, required=False)
         if any(f.employee_code == employee_code for f in self.feedback):
             raise AlreadyExists(

@@ -22,22 +22,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.common.errors import FieldViolation, InvalidArgument
-
-
-def invalid(field_path: str, description: str, reason: str) -> InvalidArgument:
-    """An `InvalidArgument` for one field with a specific stable `reason`."""
-    return InvalidArgument(
-        f"{field_path}: {description}",
-        reason=reason,
-        violations=[FieldViolation(field_path, description)],
-    )
+from services.common.errors import InvalidArgument
 
 
 def require_aware(value: datetime, field_path: str) -> datetime:
     """Reject naive datetimes: every instant in this domain carries its offset."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise invalid(field_path, "must be a timezone-aware timestamp", "NAIVE_DATETIME")
+        raise InvalidArgument.for_field(
+            field_path, "must be a timezone-aware timestamp", reason="NAIVE_DATETIME"
+        )
     return value
 
 
@@ -45,11 +38,15 @@ def validate_text(value: str, *, field_path: str, max_length: int, required: boo
     """Strip `value`; require it (unless `required=False`) and cap its length."""
     text = value.strip()
     if required and not text:
-        raise invalid(field_path, "is required", "REQUIRED")
+        raise InvalidArgument.for_field(field_path, "is required", reason="REQUIRED")
     if len(text) > max_length:
-        raise invalid(field_path, f"must be at most {max_length} characters", "TOO_LONG")
+        raise InvalidArgument.for_field(
+            field_path, f"must be at most {max_length} characters", reason="TOO_LONG"
+        )
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
-        raise invalid(field_path, "must not contain control characters", "CONTROL_CHARACTERS")
+        raise InvalidArgument.for_field(
+            field_path, "must not contain control characters", reason="CONTROL_CHARACTERS"
+        )
     return text
 
 
@@ -59,11 +56,11 @@ _CODE = re.compile(r"[a-z][a-z0-9_]{0,63}")
 def validate_code(value: str, *, field_path: str) -> str:
     """A machine code for departments, positions and roles: `ops_specialist`, `warehouse`."""
     if not _CODE.fullmatch(value):
-        raise invalid(
+        raise InvalidArgument.for_field(
             field_path,
             "must be 1-64 characters of lower-case letters, digits and underscores, "
             "starting with a letter",
-            "INVALID_CODE",
+            reason="INVALID_CODE",
         )
     return value
 
@@ -95,10 +92,10 @@ def validate_employee_code(
 ) -> str:
     """An employee code such as `E1001`."""
     if not code_format.matches(code):
-        raise invalid(
+        raise InvalidArgument.for_field(
             field_path,
             f"must look like {code_format.example} (pattern {code_format.pattern})",
-            "INVALID_EMPLOYEE_CODE",
+            reason="INVALID_EMPLOYEE_CODE",
         )
     return code
 
@@ -111,22 +108,26 @@ def validate_person_name(name: str, *, field_path: str = "name") -> str:
     """A person's name in any script; returns it stripped with single inner spaces."""
     text = " ".join(name.split())
     if not text:
-        raise invalid(field_path, "is required", "REQUIRED")
+        raise InvalidArgument.for_field(field_path, "is required", reason="REQUIRED")
     if len(text) > NAME_MAX_LENGTH:
-        raise invalid(field_path, f"must be at most {NAME_MAX_LENGTH} characters", "TOO_LONG")
+        raise InvalidArgument.for_field(
+            field_path, f"must be at most {NAME_MAX_LENGTH} characters", reason="TOO_LONG"
+        )
     has_letter = False
     for ch in text:
         category = unicodedata.category(ch)
         if category.startswith("L"):
             has_letter = True
         elif not (category.startswith("M") or ch in _NAME_SEPARATORS):
-            raise invalid(
+            raise InvalidArgument.for_field(
                 field_path,
                 f"may contain only letters, spaces and ·.'- (found {ch!r})",
-                "INVALID_NAME",
+                reason="INVALID_NAME",
             )
     if not has_letter:
-        raise invalid(field_path, "must contain at least one letter", "INVALID_NAME")
+        raise InvalidArgument.for_field(
+            field_path, "must contain at least one letter", reason="INVALID_NAME"
+        )
     return text
 
 
@@ -150,8 +151,8 @@ def validate_email(email: str, *, field_path: str = "email") -> str:
         and _EMAIL_TLD.fullmatch(labels[-1]) is not None
     )
     if not ok:
-        raise invalid(
-            field_path, "must be an e-mail address like name@example.com", "INVALID_EMAIL"
+        raise InvalidArgument.for_field(
+            field_path, "must be an e-mail address like name@example.com", reason="INVALID_EMAIL"
         )
     return f"{local}@{domain.lower()}"
 
@@ -170,10 +171,10 @@ def validate_phone(phone: str, *, field_path: str = "phone") -> str:
         or _PHONE_CN_MOBILE.fullmatch(text)
         or _PHONE_CN_LANDLINE.fullmatch(text)
     ):
-        raise invalid(
+        raise InvalidArgument.for_field(
             field_path,
             "must be an international number (+8613800138000), a mainland mobile "
             "(13800138000) or a landline with area code (02112345678)",
-            "INVALID_PHONE",
+            reason="INVALID_PHONE",
         )
     return text

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from services.people.domain.validation import invalid
+from services.common.errors import InvalidArgument
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -47,13 +47,15 @@ class WorkSchedule:
 
     def __post_init__(self) -> None:
         if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "working_hours",
                 "must run morning start < morning end <= afternoon start < afternoon end",
-                "INVALID_SETTING",
+                reason="INVALID_SETTING",
             )
         if not self.working_weekdays <= frozenset(range(7)):
-            raise invalid("working_weekdays", "must be weekday numbers 0-6", "INVALID_SETTING")
+            raise InvalidArgument.for_field(
+                "working_weekdays", "must be weekday numbers 0-6", reason="INVALID_SETTING"
+            )
 
     def is_working_day(self, day: date) -> bool:
         """True on a working day of this schedule."""

@@ -16,12 +16,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, InvalidArgument
 from services.performance.domain.appraisal import SCORE_PLACES, AppraisalState, MonthlyAppraisal
 from services.performance.domain.grades import Grade, grade_for_score
 from services.performance.domain.money import quantize_half_up
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 
 @dataclass(frozen=True)
@@ -50,10 +49,10 @@ def annual_appraisal(
     scores: dict[YearMonth, Decimal] = {}
     for index, appraisal in enumerate(monthly):
         if appraisal.employee_code != employee_code:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 f"monthly[{index}].employee_code",
                 f"belongs to {appraisal.employee_code}, not {employee_code}",
-                "APPRAISAL_OTHER_EMPLOYEE",
+                reason="APPRAISAL_OTHER_EMPLOYEE",
             )
         if appraisal.month.year != year:
             continue

@@ -26,12 +26,11 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
-from services.common.errors import FailedPrecondition, PermissionDenied
+from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from services.performance.domain.grades import Grade, grade_for_score, validate_score
 from services.performance.domain.money import quantize_half_up, to_fraction
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
-from services.performance.domain.validation import invalid
 
 SCORE_PLACES = 2
 
@@ -56,17 +55,17 @@ class AppraisalWeights:
         for name, weight in parts.items():
             to_fraction(weight, f"weights.{name}")
             if not 0 <= weight <= 1:
-                raise invalid(
+                raise InvalidArgument.for_field(
                     f"weights.{name}",
                     f"must be between 0 and 1, got {weight}",
-                    "APPRAISAL_WEIGHT_OUT_OF_RANGE",
+                    reason="APPRAISAL_WEIGHT_OUT_OF_RANGE",
                 )
         weight_sum = sum(parts.values(), Decimal(0))
         if weight_sum != 1:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "weights",
                 f"must sum to exactly 100%, got {weight_sum * 100}%",
-                "APPRAISAL_WEIGHTS_NOT_100_PERCENT",
+                reason="APPRAISAL_WEIGHTS_NOT_100_PERCENT",
             )
 
     def as_dict(self) -> dict[str, Decimal]:
@@ -101,10 +100,10 @@ class AppraisalCalendar:
 
     def __post_init__(self) -> None:
         if not 1 <= self.open_day <= self.close_day <= 28:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "calendar",
                 f"need 1 <= open_day <= close_day <= 28, got {self.open_day}..{self.close_day}",
-                "INVALID_APPRAISAL_CALENDAR",
+                reason="INVALID_APPRAISAL_CALENDAR",
             )
 
     def opens_on(self, month: YearMonth) -> date:
@@ -188,12 +187,14 @@ class MonthlyAppraisal:
     def record_peer_score(self, peer: PeerScore, today: date) -> None:
         """A peer from another department scores; a second score by the same peer replaces it."""
         if peer.reviewer_code == self.employee_code:
-            raise invalid("reviewer_code", "an employee cannot be their own peer", "PEER_IS_SELF")
+            raise InvalidArgument.for_field(
+                "reviewer_code", "an employee cannot be their own peer", reason="PEER_IS_SELF"
+            )
         if peer.reviewer_department == self.department:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "reviewer_department",
                 "peer scores come from other departments",
-                "PEER_SAME_DEPARTMENT",
+                reason="PEER_SAME_DEPARTMENT",
             )
         self._editable(today, self.calendar.opens_on(self.month))
         validate_score(peer.score, "peer.score")

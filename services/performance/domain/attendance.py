@@ -31,10 +31,10 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.explained import Explained
 from services.performance.domain.money import Money, round_half_up
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 _RULE = "seed 004 考勤制度"
 
@@ -188,25 +188,27 @@ def _validate(facts: list[AttendanceFact], month: YearMonth) -> None:
     per_day: dict[date, int] = {}
     for index, fact in enumerate(facts):
         if not month.contains(fact.day):
-            raise invalid(
-                f"facts[{index}].day", f"{fact.day} is not in {month}", "ATTENDANCE_OUTSIDE_MONTH"
+            raise InvalidArgument.for_field(
+                f"facts[{index}].day",
+                f"{fact.day} is not in {month}",
+                reason="ATTENDANCE_OUTSIDE_MONTH",
             )
         lateness = fact.kind in (AttendanceKind.LATE, AttendanceKind.EARLY_LEAVE)
         if lateness and fact.minutes <= 0:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 f"facts[{index}].minutes",
                 f"must be > 0 for {fact.kind.value}",
-                "ATTENDANCE_MINUTES_MISSING",
+                reason="ATTENDANCE_MINUTES_MISSING",
             )
         per_day[fact.day] = per_day.get(fact.day, 0) + 1
         if not lateness:
             absences[fact.day] = absences.get(fact.day, 0) + 1
     for day, count in absences.items():
         if per_day[day] > 1 or count > 1:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "facts",
                 f"{day} has an absence and another incident; send one fact for that day",
-                "ATTENDANCE_CONFLICT",
+                reason="ATTENDANCE_CONFLICT",
             )
 
 

@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.commission_tables import (
     CommissionGroup,
     CommissionTableCatalog,
@@ -32,7 +33,6 @@ from services.performance.domain.completion import Completion, CompletionFlag
 from services.performance.domain.explained import Explained
 from services.performance.domain.money import Money, round_half_up, to_fraction
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,10 @@ def group_commission(
 ) -> GroupCommission:
     """Commission = base × rate(group, completion), ROUND_HALF_UP to the minor unit."""
     if base.minor < 0:
-        raise invalid(
+        raise InvalidArgument.for_field(
             "base",
             f"must be >= 0 (returns never make it negative), got {base}",
-            "NEGATIVE_COMMISSION_BASE",
+            reason="NEGATIVE_COMMISSION_BASE",
         )
     if completion.exact is None:
         return GroupCommission(
@@ -116,13 +116,19 @@ def share_commission(
     means equal shares.
     """
     if group_total.minor < 0:
-        raise invalid("group_total", f"must be >= 0, got {group_total}", "NEGATIVE_COMMISSION")
+        raise InvalidArgument.for_field(
+            "group_total", f"must be >= 0, got {group_total}", reason="NEGATIVE_COMMISSION"
+        )
     if not members:
-        raise invalid(
-            "members", "a group needs at least one member to share commission", "NO_GROUP_MEMBERS"
+        raise InvalidArgument.for_field(
+            "members",
+            "a group needs at least one member to share commission",
+            reason="NO_GROUP_MEMBERS",
         )
     if len(set(members)) != len(members):
-        raise invalid("members", "employee codes must be unique", "DUPLICATE_GROUP_MEMBER")
+        raise InvalidArgument.for_field(
+            "members", "employee codes must be unique", reason="DUPLICATE_GROUP_MEMBER"
+        )
     quotas = _quotas(group_total.minor, members, weights)
     floors = {code: int(quota) for code, quota in quotas.items()}  # quotas are >= 0: int() floors
     remainder = group_total.minor - sum(floors.values())
@@ -141,23 +147,25 @@ def _quotas(
     if set(weights) != set(members):
         missing = sorted(set(members) - set(weights))
         extra = sorted(set(weights) - set(members))
-        raise invalid(
+        raise InvalidArgument.for_field(
             "weights",
             f"must name exactly the members; missing {missing}, extra {extra}",
-            "SHARE_WEIGHTS_MISMATCH",
+            reason="SHARE_WEIGHTS_MISMATCH",
         )
     exact = {code: to_fraction(weights[code], f"weights[{code}]") for code in members}
     for code, weight in exact.items():
         if weight < 0:
-            raise invalid(
-                f"weights[{code}]", f"must be >= 0, got {weights[code]}", "NEGATIVE_SHARE_WEIGHT"
+            raise InvalidArgument.for_field(
+                f"weights[{code}]",
+                f"must be >= 0, got {weights[code]}",
+                reason="NEGATIVE_SHARE_WEIGHT",
             )
     weight_sum = sum(exact.values(), Fraction(0))
     if weight_sum != 1:
-        raise invalid(
+        raise InvalidArgument.for_field(
             "weights",
             f"must sum to exactly 100%, got {float(weight_sum * 100):g}%",
-            "SHARE_WEIGHTS_NOT_100_PERCENT",
+            reason="SHARE_WEIGHTS_NOT_100_PERCENT",
         )
     return {code: total_minor * weight for code, weight in exact.items()}
 
@@ -169,10 +177,10 @@ def restrict_share(share: Money, group_base: Money, eligible_base: Money) -> Mon
     later payments do not count (seed 003 篇1 (四) 3-4).
     """
     if not 0 <= eligible_base.minor <= group_base.minor:
-        raise invalid(
+        raise InvalidArgument.for_field(
             "eligible_base",
             f"must be between 0 and the group base {group_base}, got {eligible_base}",
-            "ELIGIBLE_BASE_OUT_OF_RANGE",
+            reason="ELIGIBLE_BASE_OUT_OF_RANGE",
         )
     if group_base.minor == 0:
         return Money.zero(share.currency)

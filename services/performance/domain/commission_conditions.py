@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.money import Money, total
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,10 @@ class Employment:
 
     def __post_init__(self) -> None:
         if self.leave_date is not None and self.leave_date < self.hire_date:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "leave_date",
                 f"{self.leave_date} is before hire date {self.hire_date}",
-                "LEAVE_BEFORE_HIRE",
+                reason="LEAVE_BEFORE_HIRE",
             )
 
     def first_anniversary(self) -> date:

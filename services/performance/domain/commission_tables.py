@@ -25,9 +25,14 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
-from services.common.errors import AlreadyExists, FailedPrecondition, FieldViolation, NotFound
+from services.common.errors import (
+    AlreadyExists,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+)
 from services.performance.domain.money import Exact, quantize_half_up, to_fraction
-from services.performance.domain.validation import invalid
 
 
 class CommissionGroup(Enum):
@@ -164,25 +169,27 @@ def _priced_gap(
 def validate_tiers(tiers: Sequence[Tier], field_path: str = "tiers") -> tuple[Tier, ...]:
     """Check one table's tiers; return them sorted ascending. Raises InvalidArgument."""
     if not tiers:
-        raise invalid(field_path, "a table needs at least one tier", "COMMISSION_TIERS_EMPTY")
+        raise InvalidArgument.for_field(
+            field_path, "a table needs at least one tier", reason="COMMISSION_TIERS_EMPTY"
+        )
     ordered = tuple(sorted(tiers, key=lambda t: (t.lower, not t.lower_inclusive)))
     for index, tier in enumerate(ordered):
         _validate_tier(tier, f"{field_path}[{index}]")
     first = ordered[0]
     if first.lower != 0 or not first.lower_inclusive:
-        raise invalid(
+        raise InvalidArgument.for_field(
             f"{field_path}[0].lower",
             f"the first tier must start at 0% inclusive, got {first.describe()}",
-            "COMMISSION_TIERS_NOT_FROM_ZERO",
+            reason="COMMISSION_TIERS_NOT_FROM_ZERO",
         )
     for index in range(1, len(ordered)):
         _validate_adjacent(ordered[index - 1], ordered[index], f"{field_path}[{index}]")
     last = ordered[-1]
     if last.upper is not None:
-        raise invalid(
+        raise InvalidArgument.for_field(
             f"{field_path}[{len(ordered) - 1}].upper",
             f"the last tier must be open-ended (upper None), got {last.describe()}",
-            "COMMISSION_TIERS_NOT_UNBOUNDED",
+            reason="COMMISSION_TIERS_NOT_UNBOUNDED",
         )
     return ordered
 
@@ -195,46 +202,46 @@ def _validate_tier(tier: Tier, path: str) -> None:
         ("rate_at_upper", tier.rate_at_upper),
     ):
         if value is not None and (not isinstance(value, Decimal) or not value.is_finite()):
-            raise invalid(
+            raise InvalidArgument.for_field(
                 f"{path}.{name}",
                 f"must be a finite Decimal, got {value!r}",
-                "COMMISSION_TIER_NOT_DECIMAL",
+                reason="COMMISSION_TIER_NOT_DECIMAL",
             )
     if tier.lower < 0:
-        raise invalid(
-            f"{path}.lower", f"must be >= 0, got {tier.lower}", "COMMISSION_TIER_NEGATIVE"
+        raise InvalidArgument.for_field(
+            f"{path}.lower", f"must be >= 0, got {tier.lower}", reason="COMMISSION_TIER_NEGATIVE"
         )
     if tier.upper is None and tier.upper_inclusive:
-        raise invalid(
+        raise InvalidArgument.for_field(
             f"{path}.upper_inclusive",
             "an open-ended tier cannot include infinity",
-            "COMMISSION_TIER_INVALID_BOUND",
+            reason="COMMISSION_TIER_INVALID_BOUND",
         )
     if tier.upper is not None and tier.upper <= tier.lower:
-        raise invalid(
+        raise InvalidArgument.for_field(
             f"{path}.upper",
             f"must be above lower, got {tier.describe()}",
-            "COMMISSION_TIER_EMPTY_INTERVAL",
+            reason="COMMISSION_TIER_EMPTY_INTERVAL",
         )
     for name, rate in (("rate", tier.rate), ("rate_at_upper", tier.rate_at_upper)):
         if rate is not None and not 0 <= rate <= 1:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 f"{path}.{name}",
                 f"must be a fraction in [0, 1] (0.005 = 0.5%), got {rate}",
-                "COMMISSION_RATE_OUT_OF_RANGE",
+                reason="COMMISSION_RATE_OUT_OF_RANGE",
             )
     if tier.rate_at_upper is not None:
         if tier.upper is None:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 f"{path}.rate_at_upper",
                 "a linear tier needs a finite upper bound",
-                "COMMISSION_TIER_INVALID_BOUND",
+                reason="COMMISSION_TIER_INVALID_BOUND",
             )
         if tier.rate_at_upper < tier.rate:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 f"{path}.rate_at_upper",
                 "a linear tier's rate must not fall",
-                "COMMISSION_RATES_DECREASING",
+                reason="COMMISSION_RATES_DECREASING",
             )
 
 
@@ -245,19 +252,23 @@ def _validate_adjacent(previous: Tier, tier: Tier, path: str) -> None:
         or previous.upper > tier.lower
         or (previous.upper == tier.lower and previous.upper_inclusive and tier.lower_inclusive)
     ):
-        raise invalid(f"{path}.lower", f"tiers overlap: {pair}", "COMMISSION_TIERS_OVERLAP")
+        raise InvalidArgument.for_field(
+            f"{path}.lower", f"tiers overlap: {pair}", reason="COMMISSION_TIERS_OVERLAP"
+        )
     if previous.upper < tier.lower or (
         previous.upper == tier.lower and not previous.upper_inclusive and not tier.lower_inclusive
     ):
-        raise invalid(
+        raise InvalidArgument.for_field(
             f"{path}.lower",
             f"gap between tiers: {pair}; fill it with a GapPolicy",
-            "COMMISSION_TIERS_GAP",
+            reason="COMMISSION_TIERS_GAP",
         )
     previous_top = previous.rate_at_upper if previous.rate_at_upper is not None else previous.rate
     if tier.rate < previous_top:
-        raise invalid(
-            f"{path}.rate", f"rate falls as completion rises: {pair}", "COMMISSION_RATES_DECREASING"
+        raise InvalidArgument.for_field(
+            f"{path}.rate",
+            f"rate falls as completion rises: {pair}",
+            reason="COMMISSION_RATES_DECREASING",
         )
 
 
@@ -273,12 +284,14 @@ class CommissionTable:
 
     def __post_init__(self) -> None:
         if self.version < 1:
-            raise invalid("version", f"must be >= 1, got {self.version}", "INVALID_TABLE_VERSION")
+            raise InvalidArgument.for_field(
+                "version", f"must be >= 1, got {self.version}", reason="INVALID_TABLE_VERSION"
+            )
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "effective_to",
                 f"{self.effective_to} is before effective_from {self.effective_from}",
-                "INVALID_EFFECTIVE_DATES",
+                reason="INVALID_EFFECTIVE_DATES",
             )
         object.__setattr__(self, "tiers", validate_tiers(self.tiers))
 
@@ -290,7 +303,9 @@ class CommissionTable:
         """The tier containing the exact completion `ratio` (e.g. Decimal('0.3001'))."""
         exact = to_fraction(ratio, "ratio")
         if exact < 0:
-            raise invalid("ratio", f"completion must be >= 0, got {ratio}", "NEGATIVE_COMPLETION")
+            raise InvalidArgument.for_field(
+                "ratio", f"completion must be >= 0, got {ratio}", reason="NEGATIVE_COMPLETION"
+            )
         for tier in self.tiers:
             if tier.contains(exact):
                 return tier

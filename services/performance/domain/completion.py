@@ -17,8 +17,8 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.money import Exact, quantize_half_up, to_fraction
-from services.performance.domain.validation import invalid
 
 
 class CompletionFlag(Enum):
@@ -40,7 +40,9 @@ class Completion:
         """A completion known only as a ratio (e.g. Decimal('1.05') for 105%)."""
         exact = to_fraction(ratio, "ratio")
         if exact < 0:
-            raise invalid("ratio", f"must be >= 0, got {ratio}", "NEGATIVE_COMPLETION")
+            raise InvalidArgument.for_field(
+                "ratio", f"must be >= 0, got {ratio}", reason="NEGATIVE_COMPLETION"
+            )
         return cls(actual=exact, target=Fraction(1), exact=exact)
 
     @property
@@ -71,5 +73,7 @@ def completion(actual: Exact, target: Exact | None) -> Completion:
         return Completion(actual_exact, None, None, frozenset(flags))
     target_exact = to_fraction(target, "target")
     if target_exact < 0:
-        raise invalid("target", f"must be > 0, got {target}", "NEGATIVE_TARGET")
+        raise InvalidArgument.for_field(
+            "target", f"must be > 0, got {target}", reason="NEGATIVE_TARGET"
+        )
     return Completion(actual_exact, target_exact, actual_exact / target_exact, frozenset(flags))

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.explained import Explained
 from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 
 class Grade(Enum):
@@ -52,12 +52,14 @@ GRADE_FLOORS: tuple[tuple[Decimal, Grade], ...] = (
 def validate_score(score: Decimal | int, field_path: str = "score") -> Decimal:
     """A score as Decimal in [0, 100]; floats are refused because 89.99 is not exact in binary."""
     if isinstance(score, bool) or not isinstance(score, (Decimal, int)):
-        raise invalid(
-            field_path, f"must be a Decimal, got {type(score).__name__}", "SCORE_NOT_DECIMAL"
+        raise InvalidArgument.for_field(
+            field_path, f"must be a Decimal, got {type(score).__name__}", reason="SCORE_NOT_DECIMAL"
         )
     value = Decimal(score)
     if not value.is_finite() or not 0 <= value <= 100:
-        raise invalid(field_path, f"must be between 0 and 100, got {score}", "SCORE_OUT_OF_RANGE")
+        raise InvalidArgument.for_field(
+            field_path, f"must be between 0 and 100, got {score}", reason="SCORE_OUT_OF_RANGE"
+        )
     return value
 
 

@@ -20,11 +20,10 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, InvalidArgument
 from services.performance.domain.appraisal import SCORE_PLACES
 from services.performance.domain.money import quantize_half_up, to_fraction
 from services.performance.domain.roles import Role
-from services.performance.domain.validation import invalid
 
 
 class Direction(Enum):
@@ -78,19 +77,23 @@ class KpiSet:
 
     def __post_init__(self) -> None:
         if not self.weights:
-            raise invalid("weights", "a KPI set needs at least one KPI", "KPI_SET_EMPTY")
+            raise InvalidArgument.for_field(
+                "weights", "a KPI set needs at least one KPI", reason="KPI_SET_EMPTY"
+            )
         for kpi, weight in self.weights.items():
             to_fraction(weight, f"weights.{kpi.value}")
             if weight <= 0:
-                raise invalid(
-                    f"weights.{kpi.value}", f"must be > 0, got {weight}", "KPI_WEIGHT_NOT_POSITIVE"
+                raise InvalidArgument.for_field(
+                    f"weights.{kpi.value}",
+                    f"must be > 0, got {weight}",
+                    reason="KPI_WEIGHT_NOT_POSITIVE",
                 )
         weight_sum = sum(self.weights.values(), Decimal(0))
         if weight_sum != 1:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "weights",
                 f"must sum to exactly 100%, got {weight_sum * 100}%",
-                "KPI_WEIGHTS_NOT_100_PERCENT",
+                reason="KPI_WEIGHTS_NOT_100_PERCENT",
             )
 
 
@@ -163,14 +166,16 @@ def score_kpi(kpi: Kpi, actual: Decimal, target: Decimal) -> Fraction:
     goal = to_fraction(target, f"{kpi.value}.target")
     if kpi.direction is Direction.LOWER_IS_BETTER:
         if goal < 0 or value < 0:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 f"{kpi.value}",
                 "a lower-is-better KPI and its target are >= 0",
-                "KPI_INVALID_TARGET",
+                reason="KPI_INVALID_TARGET",
             )
         return Fraction(100) if value <= goal else goal / value * 100
     if goal <= 0:
-        raise invalid(f"{kpi.value}.target", f"must be > 0, got {target}", "KPI_INVALID_TARGET")
+        raise InvalidArgument.for_field(
+            f"{kpi.value}.target", f"must be > 0, got {target}", reason="KPI_INVALID_TARGET"
+        )
     return max(Fraction(0), min(value / goal, Fraction(1))) * 100
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.money import Exact, Money, quantize_half_up, to_fraction, total
-from services.performance.domain.validation import invalid
 
 RATE_PLACES = 4
 # Not in the seeds: a customer message answered within 3 minutes counts as timely (a common
@@ -24,7 +24,9 @@ DEFAULT_RESPONSE_THRESHOLD_SECONDS = 180
 
 def _count(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise invalid(name, f"must be a count >= 0, got {value!r}", "KPI_INVALID_COUNT")
+        raise InvalidArgument.for_field(
+            name, f"must be a count >= 0, got {value!r}", reason="KPI_INVALID_COUNT"
+        )
     return value
 
 
@@ -35,7 +37,9 @@ def share(
     _count(part, part_name)
     _count(whole, whole_name)
     if part > whole:
-        raise invalid(part_name, f"{part} exceeds {whole_name} {whole}", "KPI_PART_EXCEEDS_WHOLE")
+        raise InvalidArgument.for_field(
+            part_name, f"{part} exceeds {whole_name} {whole}", reason="KPI_PART_EXCEEDS_WHOLE"
+        )
     return None if whole == 0 else quantize_half_up(Fraction(part, whole), RATE_PLACES)
 
 
@@ -122,7 +126,9 @@ def average_score(scores: Iterable[Decimal]) -> Decimal | None:
     """Mean of 0-100 survey scores (collaboration, customer, supplier satisfaction)."""
     values = [to_fraction(s, "scores") for s in scores]
     if any(not 0 <= v <= 100 for v in values):
-        raise invalid("scores", "survey scores must be between 0 and 100", "KPI_SCORE_OUT_OF_RANGE")
+        raise InvalidArgument.for_field(
+            "scores", "survey scores must be between 0 and 100", reason="KPI_SCORE_OUT_OF_RANGE"
+        )
     if not values:
         return None
     return quantize_half_up(sum(values, Fraction(0)) / len(values), RATE_PLACES)

@@ -15,7 +15,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.common.errors import InvalidArgument
-from services.performance.domain.validation import invalid
 
 Exact = Decimal | Fraction | int
 """A number that converts to `Fraction` without loss (never a float)."""
@@ -28,11 +27,15 @@ _EXPONENT = {"JPY": 0, "KRW": 0, "VND": 0, "BHD": 3, "KWD": 3, "OMR": 3}
 def to_fraction(value: Exact, field_path: str = "value") -> Fraction:
     """Convert exactly; floats and non-finite decimals are refused (they are never exact)."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, Fraction, int)):
-        raise invalid(
-            field_path, f"must be Decimal or int, got {type(value).__name__}", "NOT_AN_EXACT_NUMBER"
+        raise InvalidArgument.for_field(
+            field_path,
+            f"must be Decimal or int, got {type(value).__name__}",
+            reason="NOT_AN_EXACT_NUMBER",
         )
     if isinstance(value, Decimal) and not value.is_finite():
-        raise invalid(field_path, f"must be a finite number, got {value}", "NOT_AN_EXACT_NUMBER")
+        raise InvalidArgument.for_field(
+            field_path, f"must be a finite number, got {value}", reason="NOT_AN_EXACT_NUMBER"
+        )
     return Fraction(value)
 
 
@@ -46,7 +49,9 @@ def round_half_up(value: Exact) -> int:
 def round_half_up_to_step(value: Exact, step: int) -> int:
     """Round to the nearest multiple of `step` (e.g. 100 fen = one yuan), halves away from zero."""
     if step <= 0:
-        raise invalid("step", f"must be positive, got {step}", "INVALID_ROUNDING_STEP")
+        raise InvalidArgument.for_field(
+            "step", f"must be positive, got {step}", reason="INVALID_ROUNDING_STEP"
+        )
     return round_half_up(to_fraction(value) / step) * step
 
 
@@ -65,16 +70,16 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "minor",
                 f"must be an int of minor units, got {self.minor!r}",
-                "MONEY_NOT_MINOR_UNITS",
+                reason="MONEY_NOT_MINOR_UNITS",
             )
         if not isinstance(self.currency, str) or not _CURRENCY_CODE.match(self.currency):
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "currency",
                 f"must be an ISO 4217 code like CNY, got {self.currency!r}",
-                "INVALID_CURRENCY",
+                reason="INVALID_CURRENCY",
             )
 
     @classmethod

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
-from services.common.errors import FailedPrecondition
+from services.common.errors import FailedPrecondition, InvalidArgument
 from services.performance.domain.explained import Explained
 from services.performance.domain.money import Money, total
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 
 class LineKind(Enum):
@@ -62,7 +61,9 @@ class PayrollLine:
 def adjustment_line(amount: Money, reason: str, entered_by: str) -> PayrollLine:
     """A manual correction with the reason a person gave for it."""
     if not reason.strip():
-        raise invalid("reason", "say why the adjustment is made", "ADJUSTMENT_REASON_MISSING")
+        raise InvalidArgument.for_field(
+            "reason", "say why the adjustment is made", reason="ADJUSTMENT_REASON_MISSING"
+        )
     return PayrollLine(
         LineKind.ADJUSTMENT,
         amount,
@@ -94,16 +95,16 @@ class PayrollStatement:
                 reason="STATEMENT_APPROVED",
             )
         if line.amount.currency != self.currency:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "line.amount",
                 f"must be in {self.currency}, got {line.amount.currency}",
-                "CURRENCY_MISMATCH",
+                reason="CURRENCY_MISMATCH",
             )
         if self.kind is StatementKind.CORRECTION and line.kind is not LineKind.ADJUSTMENT:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "line.kind",
                 "a correction statement holds only ADJUSTMENT lines",
-                "CORRECTION_NOT_ADJUSTMENT",
+                reason="CORRECTION_NOT_ADJUSTMENT",
             )
         self.lines = (*self.lines, line)
 
@@ -140,7 +141,9 @@ def correction_statement(
             "the statement is still a draft; change it directly", reason="STATEMENT_NOT_APPROVED"
         )
     if sequence <= original.sequence:
-        raise invalid("sequence", f"must be above {original.sequence}", "INVALID_SEQUENCE")
+        raise InvalidArgument.for_field(
+            "sequence", f"must be above {original.sequence}", reason="INVALID_SEQUENCE"
+        )
     correction = PayrollStatement(
         original.employee_code,
         original.month,
@@ -151,7 +154,7 @@ def correction_statement(
     for line in adjustments:
         correction.add_line(line)
     if not correction.lines:
-        raise invalid(
-            "adjustments", "a correction needs at least one adjustment", "CORRECTION_EMPTY"
+        raise InvalidArgument.for_field(
+            "adjustments", "a correction needs at least one adjustment", reason="CORRECTION_EMPTY"
         )
     return correction

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.attendance import (
     AttendanceFact,
     AttendanceSettings,
@@ -37,7 +38,6 @@ from services.performance.domain.performance_pay import (
 )
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import PayLevel, Role, pay_level
-from services.performance.domain.validation import invalid
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,8 @@ def build_statement(
     level = pay_level(inputs.role)
     base = inputs.base_salary or settings.pay.base_salary(level)
     if base.currency != currency:
-        raise invalid(
-            "base_salary", f"must be in {currency}, got {base.currency}", "CURRENCY_MISMATCH"
+        raise InvalidArgument.for_field(
+            "base_salary", f"must be in {currency}, got {base.currency}", reason="CURRENCY_MISMATCH"
         )
     statement = PayrollStatement(inputs.employee_code, inputs.month, currency)
     statement.add_line(

@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from services.performance.domain.validation import invalid
+from services.common.errors import InvalidArgument
 
 
 @dataclass(frozen=True, order=True)
@@ -18,9 +18,13 @@ class YearMonth:
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
-            raise invalid("month", f"must be 1..12, got {self.month}", "INVALID_MONTH")
+            raise InvalidArgument.for_field(
+                "month", f"must be 1..12, got {self.month}", reason="INVALID_MONTH"
+            )
         if not 1 <= self.year <= 9999:
-            raise invalid("year", f"must be 1..9999, got {self.year}", "INVALID_YEAR")
+            raise InvalidArgument.for_field(
+                "year", f"must be 1..9999, got {self.year}", reason="INVALID_YEAR"
+            )
 
     @classmethod
     def of(cls, day: date) -> YearMonth:
@@ -33,7 +37,9 @@ class YearMonth:
             year_text, month_text = text.split("-")
             return cls(int(year_text), int(month_text))
         except ValueError as exc:
-            raise invalid("month", f"expected YYYY-MM, got {text!r}", "INVALID_MONTH") from exc
+            raise InvalidArgument.for_field(
+                "month", f"expected YYYY-MM, got {text!r}", reason="INVALID_MONTH"
+            ) from exc
 
     @property
     def days(self) -> int:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.commission_tables import CommissionGroup
 from services.performance.domain.kpi_scoring import Kpi
 from services.performance.domain.money import Money, total
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 
 class RankBy(Enum):
@@ -84,10 +84,10 @@ def kpi_trend(
         if observation.employee_code != employee_code or observation.kpi is not kpi:
             continue
         if observation.month in by_month:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "observations",
                 f"two values of {kpi.value} for {employee_code} in {observation.month}",
-                "DUPLICATE_KPI_OBSERVATION",
+                reason="DUPLICATE_KPI_OBSERVATION",
             )
         by_month[observation.month] = observation.value
     points: list[TrendPoint] = []

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
+from services.common.errors import InvalidArgument
 from services.performance.domain.commission_conditions import Employment, LeavingRules
 from services.performance.domain.commission_conditions import collection_cutoff as _cutoff
 from services.performance.domain.commission_tables import CommissionGroup
 from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
-from services.performance.domain.validation import invalid
 
 
 @dataclass(frozen=True)
@@ -61,14 +61,16 @@ def parse_position_assignments(text: str) -> Mapping[str, StaffAssignment]:
             role = Role[role_name.strip()]
             group = CommissionGroup[group_name.strip()] if group_name.strip() else None
         except KeyError as exc:
-            raise invalid(
+            raise InvalidArgument.for_field(
                 "position_assignments",
                 f"unknown role or group in {item!r}",
-                "INVALID_POSITION_ASSIGNMENT",
+                reason="INVALID_POSITION_ASSIGNMENT",
             ) from exc
         if not position.strip():
-            raise invalid(
-                "position_assignments", f"no position in {item!r}", "INVALID_POSITION_ASSIGNMENT"
+            raise InvalidArgument.for_field(
+                "position_assignments",
+                f"no position in {item!r}",
+                reason="INVALID_POSITION_ASSIGNMENT",
             )
         result[position.strip()] = StaffAssignment(role, group)
     return MappingProxyType(result)

@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from services.common.errors import FailedPrecondition, PermissionDenied
+from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
-from services.performance.domain.validation import invalid
 
 # "before the 30th" → the last allowed day is the 29th.
 LAST_ON_TIME_DAY = 29
@@ -74,18 +73,24 @@ def set_target(
             f"{month} is closed; its targets can no longer change", reason="TARGET_MONTH_CLOSED"
         )
     if amount.minor <= 0:
-        raise invalid("amount", f"must be > 0, got {amount}", "TARGET_NOT_POSITIVE")
+        raise InvalidArgument.for_field(
+            "amount", f"must be > 0, got {amount}", reason="TARGET_NOT_POSITIVE"
+        )
     if not subject_code:
-        raise invalid(
-            "subject_code", "name the employee, group or department", "TARGET_SUBJECT_MISSING"
+        raise InvalidArgument.for_field(
+            "subject_code",
+            "name the employee, group or department",
+            reason="TARGET_SUBJECT_MISSING",
         )
     if previous is not None and (previous.scope, previous.subject_code, previous.month) != (
         scope,
         subject_code,
         month,
     ):
-        raise invalid(
-            "previous", "is the target of another subject or month", "TARGET_PREVIOUS_MISMATCH"
+        raise InvalidArgument.for_field(
+            "previous",
+            "is the target of another subject or month",
+            reason="TARGET_PREVIOUS_MISMATCH",
         )
     late = today > target_deadline(month)
     if late:
@@ -141,10 +146,14 @@ def propose_target_change(
             f"{month} is closed; its targets can no longer change", reason="TARGET_MONTH_CLOSED"
         )
     if amount.minor <= 0:
-        raise invalid("amount", f"must be > 0, got {amount}", "TARGET_NOT_POSITIVE")
+        raise InvalidArgument.for_field(
+            "amount", f"must be > 0, got {amount}", reason="TARGET_NOT_POSITIVE"
+        )
     if not subject_code:
-        raise invalid(
-            "subject_code", "name the employee, group or department", "TARGET_SUBJECT_MISSING"
+        raise InvalidArgument.for_field(
+            "subject_code",
+            "name the employee, group or department",
+            reason="TARGET_SUBJECT_MISSING",
         )
     if not is_late(month, today):
         raise FailedPrecondition(
@@ -153,10 +162,10 @@ def propose_target_change(
             reason="TARGET_NOT_LATE",
         )
     if not reason.strip():
-        raise invalid(
+        raise InvalidArgument.for_field(
             "reason",
             "say why the target changes after its deadline",
-            "TARGET_CHANGE_REASON_MISSING",
+            reason="TARGET_CHANGE_REASON_MISSING",
         )
     return TargetProposal(scope, subject_code, month, amount, proposed_by, today, reason)
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-from services.common.errors import FailedPrecondition, NotFound
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.performance.db.commission import StoredTable
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
 from services.performance.domain.commission import share_commission
@@ -21,7 +21,6 @@ from services.performance.domain.commission_tables import (
 from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.seed_tables import seed_commission_table
-from services.performance.domain.validation import invalid
 from services.performance.service.access import audit_change
 from services.performance.service.context import Deps, Viewer
 
@@ -149,8 +148,10 @@ async def set_share_weights(
     share_commission(Money(0, "CNY"), sorted(weights), weights)  # the rule's own checks
     async with deps.db.unit_of_work() as uow:
         if group is CommissionGroup.DEPARTMENT_ACTIVITY_FUND:
-            raise invalid(
-                "group", "the department activity fund is not shared", "ACTIVITY_FUND_NOT_SHARED"
+            raise InvalidArgument.for_field(
+                "group",
+                "the department activity fund is not shared",
+                reason="ACTIVITY_FUND_NOT_SHARED",
             )
         await uow.commission.set_weights(group, month, weights, viewer.subject)
         await audit_change(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from services.common.errors import FailedPrecondition, NotFound
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
 from services.performance.domain.kpi_scoring import Kpi
@@ -19,7 +19,6 @@ from services.performance.domain.payroll_month import MonthInputs, net_sales, sc
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
 from services.performance.domain.targets import TargetScope
-from services.performance.domain.validation import invalid
 from services.performance.service.access import Access, audit_change, guarded_read
 from services.performance.service.context import Deps, Viewer
 
@@ -112,13 +111,15 @@ async def record_kpi_input(
     try:
         kpi = Kpi[kpi_code]
     except KeyError as exc:
-        raise invalid("kpi", f"unknown KPI {kpi_code}", "UNKNOWN_KPI") from exc
+        raise InvalidArgument.for_field(
+            "kpi", f"unknown KPI {kpi_code}", reason="UNKNOWN_KPI"
+        ) from exc
     if KPI_DEFINITIONS[kpi].source is not KpiSource.MANUAL:
-        raise invalid(
+        raise InvalidArgument.for_field(
             "kpi",
             f"{kpi.value} is computed from the "
             f"{KPI_DEFINITIONS[kpi].source.value.lower()} feed, not entered by hand",
-            "KPI_NOT_MANUAL",
+            reason="KPI_NOT_MANUAL",
         )
     async with deps.db.unit_of_work() as uow:
         await uow.appraisals.set_kpi_input(code, month, kpi, value, viewer.subject)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.common.errors import FailedPrecondition, NotFound
+from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.statements import GroupCommissionRecord
 from services.performance.domain.kpi_scoring import Kpi
@@ -23,7 +23,6 @@ from services.performance.domain.reports import (
     department_ranking,
     kpi_trend,
 )
-from services.performance.domain.validation import invalid
 from services.performance.service.access import Access, audit_read, guarded_read
 from services.performance.service.context import Deps
 from services.performance.service.kpis import kpi_facts, role_of
@@ -109,16 +108,22 @@ async def trend(
     try:
         kpi = Kpi[kpi_code]
     except KeyError as exc:
-        raise invalid("kpi", f"unknown KPI {kpi_code}", "UNKNOWN_KPI") from exc
+        raise InvalidArgument.for_field(
+            "kpi", f"unknown KPI {kpi_code}", reason="UNKNOWN_KPI"
+        ) from exc
     months = [first]
     while months[-1] < last:
         months.append(months[-1].next())
         if len(months) > MAX_TREND_MONTHS:
-            raise invalid(
-                "to_month", f"at most {MAX_TREND_MONTHS} months from from_month", "TREND_TOO_LONG"
+            raise InvalidArgument.for_field(
+                "to_month",
+                f"at most {MAX_TREND_MONTHS} months from from_month",
+                reason="TREND_TOO_LONG",
             )
     if last < first:
-        raise invalid("to_month", "must not be before from_month", "TREND_EMPTY")
+        raise InvalidArgument.for_field(
+            "to_month", "must not be before from_month", reason="TREND_EMPTY"
+        )
     async with deps.db.unit_of_work() as uow:
         access = await Access.load(deps, uow)
 

@@ -18,6 +18,7 @@ from storeops.inventory.v1 import receiving_pb2 as rcv
 from storeops.inventory.v1 import resources_pb2 as res
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.common.proto_convert import to_timestamp
 from services.inventory.db.documents import CustomerReturn, StoredCountSheet, StoredTransfer
 from services.inventory.db.planning import StoredPlan, decimal
@@ -25,7 +26,6 @@ from services.inventory.db.receipts import StoredReceipt
 from services.inventory.domain.catalogue import Bin, Sku, Warehouse, WarehouseKind
 from services.inventory.domain.holds import CustomerHold, HoldPolicy
 from services.inventory.domain.labels import Label
-from services.inventory.domain.money import Money
 from services.inventory.domain.photo_samples import SampleLoan
 from services.inventory.domain.replenishment import StockLimits
 from services.inventory.domain.transfers import KeeperSignature

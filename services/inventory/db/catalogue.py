@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.inventory.db import tables as t
 from services.inventory.domain.catalogue import Bin, Sku, Warehouse, WarehouseKind
-from services.inventory.domain.money import Money
 from services.inventory.domain.replenishment import StockLimits
 
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.inventory.db import tables as t
 from services.inventory.domain.cycle_counts import CountLine, CountSheet
-from services.inventory.domain.money import Money
 from services.inventory.domain.transfers import KeeperSignature, Transfer, TransferLine
 
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.inventory.db import tables as t
-from services.inventory.domain.money import Money
 from services.inventory.domain.qc import QcLine, QcState
 from services.inventory.domain.receipts import Receipt
 from services.inventory.domain.roles import DocumentKind, Role

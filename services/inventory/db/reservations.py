@@ -19,8 +19,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.inventory.db import tables as t
-from services.inventory.domain.money import Money
 from services.inventory.domain.reservations import Reservation, ReservationState
 from services.inventory.domain.stock_lines import SkuQuantity
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from services.common.errors import InvalidArgument
-from services.inventory.domain.money import Money
+from services.common.money import Money
 from services.inventory.domain.replenishment import StockLimits
 from services.inventory.domain.validation import (
     validate_bin_code,

@@ -38,7 +38,7 @@ from enum import StrEnum
 from typing import TypeAlias
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
-from services.inventory.domain.money import Money
+from services.common.money import Money
 from services.inventory.domain.validation import (
     validate_aware,
     validate_positive_quantity,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.common.errors import FailedPrecondition, InvalidArgument
-from services.inventory.domain.money import Money, total
+from services.common.money import Money, total
 from services.inventory.domain.validation import (
     validate_aware,
     validate_id,

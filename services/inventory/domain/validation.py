@@ -25,7 +25,6 @@ DOCUMENT_ID_MAX_LEN = 64
 
 _SKU_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _SHORT_CODE = re.compile(r"[A-Za-z0-9._-]{1,32}")
-_CURRENCY = re.compile(r"[A-Z]{3}")
 _CLIENT_KEY = re.compile(r"[A-Za-z0-9._:-]+")
 RESERVATION_ID_MAX_LEN = 128
 
@@ -100,13 +99,6 @@ def validate_non_negative_quantity(value: int, field: str = "quantity") -> int:
         raise InvalidArgument.for_field(
             field, f"must be zero or a positive whole number, got {value!r}"
         )
-    return value
-
-
-def validate_currency_code(value: str, field: str = "currency_code") -> str:
-    """Return `value` if it looks like an ISO 4217 code (three capital letters)."""
-    if not _CURRENCY.fullmatch(value):
-        raise InvalidArgument.for_field(field, "must be a three-letter ISO 4217 code such as CNY")
     return value
 
 

@@ -22,8 +22,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money, same_currency, total
 from services.inventory.domain.lots import Lot
-from services.inventory.domain.money import Money, same_currency, total
 from services.inventory.domain.validation import validate_aware
 
 TURNOVER_PLACES = 4

@@ -14,6 +14,7 @@ from datetime import datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.inventory.db.documents import StoredCountSheet
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.abc_classes import AbcClass, classify_abc
@@ -26,7 +27,6 @@ from services.inventory.domain.cycle_counts import (
     plan_by_classes,
 )
 from services.inventory.domain.ledger import MovementKind
-from services.inventory.domain.money import Money
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page

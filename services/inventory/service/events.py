@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storeops.common.v1 import money_pb2
 
-from services.inventory.domain.money import Money
+from services.common.money import Money
 
 
 def money(value: Money) -> money_pb2.Money:

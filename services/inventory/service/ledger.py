@@ -11,11 +11,11 @@ from typing import Any
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.inventory.db.ledger import Discrepancy, LedgerFilter, LedgerRepository
 from services.inventory.db.stock import LedgerRow
 from services.inventory.db.unit_of_work import InventoryDatabase
 from services.inventory.domain.ledger import LedgerEntry, MovementKind
-from services.inventory.domain.money import Money
 from services.inventory.domain.valuation import inventory_turnover
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller

@@ -9,11 +9,11 @@ from datetime import datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import WarehouseKind
 from services.inventory.domain.holds import CustomerHold, HoldChange
 from services.inventory.domain.ledger import Movement, MovementKind
-from services.inventory.domain.money import Money
 from services.inventory.domain.photo_samples import SampleLoan
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller

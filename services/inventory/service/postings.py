@@ -14,12 +14,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.inventory.db.stock import Availability, LedgerRow, LotRow, SkuRow
 from services.inventory.db.unit_of_work import InventoryUnitOfWork
 from services.inventory.domain.catalogue import Warehouse, WarehouseKind
 from services.inventory.domain.ledger import MovementKind, effect_of
 from services.inventory.domain.lots import Lot, issue_fifo
-from services.inventory.domain.money import Money
 
 
 @dataclass(frozen=True)

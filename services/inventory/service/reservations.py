@@ -15,12 +15,12 @@ from datetime import datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import Aborted, InvalidArgument, NotFound
+from services.common.money import Money
 from services.inventory.db import hot_statements as hot
 from services.inventory.db.reservations import TOMBSTONE
 from services.inventory.db.stock import LedgerRow
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.ledger import MovementKind, effect_of
-from services.inventory.domain.money import Money
 from services.inventory.domain.reservations import (
     Reservation,
     ReservationState,

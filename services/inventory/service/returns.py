@@ -15,11 +15,11 @@ from datetime import date, datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.inventory.db.documents import CustomerReturn, ReturnedLine
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import WarehouseKind
 from services.inventory.domain.ledger import MovementKind
-from services.inventory.domain.money import Money
 from services.inventory.domain.stock_lines import SkuQuantity, validate_lines
 from services.inventory.domain.supplier_returns import SupplierKind, SupplierReturn
 from services.inventory.domain.validation import RESERVATION_ID_MAX_LEN, validate_client_key

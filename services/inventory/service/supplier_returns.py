@@ -10,10 +10,10 @@ from enum import StrEnum
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.inventory.db.receipts import StoredSupplierReturn
 from services.inventory.db.unit_of_work import InventoryDatabase
 from services.inventory.domain.ledger import MovementKind
-from services.inventory.domain.money import Money
 from services.inventory.domain.supplier_returns import (
     MonthlyPendingReport,
     monthly_pending_report,

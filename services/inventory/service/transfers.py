@@ -11,11 +11,11 @@ from datetime import datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.inventory.db.documents import StoredTransfer
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import Warehouse, WarehouseKind
 from services.inventory.domain.ledger import Movement, MovementKind
-from services.inventory.domain.money import Money
 from services.inventory.domain.stock_lines import SkuQuantity
 from services.inventory.domain.transfers import KeeperSignature, Transfer, TransferStep
 from services.inventory.service import paging

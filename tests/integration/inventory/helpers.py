@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from google.protobuf import symbol_database
 from storeops.inventory.v1 import events_pb2  # noqa: F401 - registers the event types
 
+from services.common.money import Money
 from services.inventory.db import tables
 from services.inventory.db.unit_of_work import InventoryDatabase
 from services.inventory.domain.catalogue import Sku, Warehouse, WarehouseKind
-from services.inventory.domain.money import Money
 from services.inventory.domain.receipts import InspectionResult
 from services.inventory.domain.stock_lines import SkuQuantity
 from services.inventory.service import catalogue, receiving

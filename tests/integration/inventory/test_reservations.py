@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.money import Money
 from services.inventory.db.ledger import LedgerFilter
-from services.inventory.domain.money import Money
 from services.inventory.domain.replenishment import StockLimits
 from services.inventory.domain.reservations import ReservationState
 from services.inventory.domain.stock_lines import SkuQuantity

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.inventory.domain.catalogue import (
     Bin,
     Sku,
@@ -14,7 +15,6 @@ from services.inventory.domain.catalogue import (
     WarehouseKind,
     first_of_kind,
 )
-from services.inventory.domain.money import Money
 from services.inventory.domain.receipts import Receipt
 from services.inventory.domain.reservations import Reservation
 from services.inventory.domain.stock_lines import SkuQuantity

@@ -14,6 +14,7 @@ from services.common.errors import (
     InvalidArgument,
     NotFound,
 )
+from services.common.money import Money
 from services.inventory.domain.ledger import (
     Effect,
     Ledger,
@@ -24,7 +25,6 @@ from services.inventory.domain.ledger import (
     effect_of,
     fold,
 )
-from services.inventory.domain.money import Money
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 K = MovementKind

@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.inventory.domain.lots import Lot, LotAllocation, fifo_order, issue_fifo
-from services.inventory.domain.money import Money
 
 T0 = datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
 

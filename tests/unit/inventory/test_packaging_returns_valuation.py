@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.inventory.domain.ledger import Movement, MovementKind
 from services.inventory.domain.lots import Lot, issue_fifo
-from services.inventory.domain.money import Money
 from services.inventory.domain.packaging import (
     AlertReason,
     PackagingPolicy,

@@ -1,10 +1,10 @@
-"""Input checks, money arithmetic and receiving labels."""
+"""Input checks and receiving labels (money itself: tests/unit/common/test_money.py)."""
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.errors import InvalidArgument
 from services.inventory.domain.labels import (
     Label,
     LabelGroup,
@@ -12,11 +12,9 @@ from services.inventory.domain.labels import (
     labels_for_receipt,
     parse_barcode,
 )
-from services.inventory.domain.money import Money, same_currency, total
 from services.inventory.domain.validation import (
     validate_aware,
     validate_bin_code,
-    validate_currency_code,
     validate_non_negative_quantity,
     validate_positive_quantity,
     validate_sku_code,
@@ -74,39 +72,10 @@ def test_text_must_have_visible_characters_and_respect_the_maximum():
         validate_text("   ", "name")
 
 
-def test_currency_codes_are_three_capital_letters():
-    assert validate_currency_code("CNY") == "CNY"
-    for bad in ["cny", "CN", "CNYY", ""]:
-        with pytest.raises(InvalidArgument):
-            validate_currency_code(bad)
-
-
 def test_naive_datetimes_are_refused_and_any_aware_one_accepted():
     validate_aware(datetime(2025, 1, 1, tzinfo=timezone(timedelta(hours=8))), "now")
     with pytest.raises(InvalidArgument):
         validate_aware(datetime(2025, 1, 1), "now")
-
-
-def test_money_adds_within_one_currency():
-    assert Money(150, "CNY") + Money(50, "CNY") == Money(200, "CNY")
-    assert Money(150, "CNY") - Money(200, "CNY") == Money(-50, "CNY")
-    assert Money(125, "CNY").times(3) == Money(375, "CNY")
-    assert total([], "USD") == Money(0, "USD")
-
-
-def test_money_refuses_mixing_currencies():
-    with pytest.raises(FailedPrecondition) as err:
-        Money(1, "CNY") + Money(1, "USD")
-    assert err.value.reason == "CURRENCY_MISMATCH"
-    with pytest.raises(FailedPrecondition):
-        same_currency(Money(1, "CNY"), Money(1, "CNY"), Money(1, "USD"))
-
-
-def test_money_refuses_non_integer_amounts():
-    with pytest.raises(InvalidArgument):
-        Money(1.5, "CNY")  # type: ignore[arg-type]
-    with pytest.raises(InvalidArgument):
-        Money(True, "CNY")
 
 
 GROUP = LabelGroup("TEA-1-RED-M", "TEA-1", "red", "M", "LOT-7", 12)

@@ -35,7 +35,7 @@ class GatewayOptions:
     # Per caller (the token's subject), so one flooding client cannot starve the others.
     client_rate_limit_burst: int = 10_000
     client_rate_limit_per_second: int = 5_000
-    upstream_max_concurrent_streams: int = 100
+    upstream_max_concurrent_streams: int = 16
     access_log: bool = True
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import grpc
 from storeops.orders.v1 import after_sales_pb2 as asp
 
+from services.common.money import Money
 from services.orders.api import convert
 from services.orders.api.base import ApiBase
 from services.orders.api.paging import keyset_position, keyset_token, offset_page
 from services.orders.db.after_sales_store import LoadedRequest
 from services.orders.domain.after_sales import QcVerdict
 from services.orders.domain.after_sales_rules import AfterSalesKind, ReturnReason
-from services.orders.domain.money import Money
 from services.orders.domain.query import resolve_page_size
 from services.orders.domain.returned_goods import UnitDisposition
 from services.orders.service import after_sales
@@ -145,7 +145,7 @@ class AfterSalesApi(ApiBase):
             request.order_id,
             request.refund_id,
             {
-                line.line_no: Money(line.amount.currency_code, line.amount.amount_minor)
+                line.line_no: Money(line.amount.amount_minor, line.amount.currency_code)
                 for line in request.lines
             },
             request.reason,

@@ -251,7 +251,7 @@ RETURNING r.request_id
                 refund_id=refund.refund_id,
                 order_id=refund.order_id,
                 lines=refund_lines_to_json(refund),
-                currency_code=refund.total.currency_code,
+                currency_code=refund.total.currency,
                 total_minor=refund.total.amount_minor,
                 reason=refund.reason,
                 refunded_at=refund.refunded_at,

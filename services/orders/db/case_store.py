@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.errors import NotFound
+from services.common.money import Money
 from services.orders.db import tables as t
 from services.orders.db.json_codec import history_from_json, history_to_json
 from services.orders.domain.complaints import Complaint, ComplaintKind, ComplaintStatus
@@ -21,7 +22,6 @@ from services.orders.domain.logistics import (
     LogisticsException,
     Resolution,
 )
-from services.orders.domain.money import Money
 from services.orders.domain.review_batch import (
     ReviewBatchResult,
     ReviewDecision,
@@ -246,7 +246,7 @@ class CaseStore:
             row.order_id,
             row.title,
             row.tax_id,
-            Money(row.currency_code, int(row.amount_minor)),
+            Money(int(row.amount_minor), row.currency_code),
             row.requested_at,
             row.requested_by,
         )
@@ -259,7 +259,7 @@ class CaseStore:
                 order_id=invoice.order_id,
                 title=invoice.title,
                 tax_id=invoice.tax_id,
-                currency_code=invoice.amount.currency_code,
+                currency_code=invoice.amount.currency,
                 amount_minor=invoice.amount.amount_minor,
                 requested_at=invoice.requested_at,
                 requested_by=invoice.requested_by,

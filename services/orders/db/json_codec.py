@@ -7,8 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from services.common.money import Money
 from services.orders.domain.history import HistoryEntry
-from services.orders.domain.money import Money
 from services.orders.domain.refunds import Refund, RefundLine
 from services.orders.domain.returned_goods import Replacement, UnitDisposition
 
@@ -106,7 +106,7 @@ def refund_from_row(row: Any) -> Refund:
     return Refund(
         refund_id=row.refund_id,
         order_id=row.order_id,
-        lines=tuple(RefundLine(int(n), int(q), Money(currency, int(a))) for n, q, a in row.lines),
+        lines=tuple(RefundLine(int(n), int(q), Money(int(a), currency)) for n, q, a in row.lines),
         reason=row.reason,
         refunded_at=row.refunded_at,
         refunded_by=row.refunded_by,

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from services.common.money import Money
 from services.orders.domain.customer import Customer
 from services.orders.domain.history import HistoryEntry
 from services.orders.domain.intake import Channel, OrderLine
-from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.shipping import Shipment
 from services.orders.domain.status import OrderStatus, SagaState
@@ -69,7 +69,7 @@ def order_from_row(row: Mapping[str, Any] | Any) -> Order:
     """Rebuild the aggregate from a row of ORDER_SELECT."""
     currency = row["currency_code"]
     lines = tuple(
-        OrderLine(int(n), sku, int(q), Money(currency, int(p)))
+        OrderLine(int(n), sku, int(q), Money(int(p), currency))
         for n, sku, q, p in _json(row["lines_json"])
     )
     history = [
@@ -97,7 +97,7 @@ def order_from_row(row: Mapping[str, Any] | Any) -> Order:
         external_order_id=row["external_order_id"],
         customer=Customer(row["customer_name"], row["customer_phone"], row["customer_address"]),
         lines=lines,
-        total=Money(currency, int(row["total_minor"])),
+        total=Money(int(row["total_minor"]), currency),
         paid=row["paid"],
         placed_at=row["placed_at"],
         payload_fingerprint=row["payload_fingerprint"],

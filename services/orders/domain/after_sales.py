@@ -306,7 +306,8 @@ class AfterSalesRequest:
             source=self.request_id,
         )
         self.refund = refund
-        self._move(_A.REFUNDED, now, actor, f"refunded {refund.total}")
+        # Two decimals whatever the currency, as in the refund messages (refunds._shown).
+        self._move(_A.REFUNDED, now, actor, f"refunded {refund.total.display(places=2)}")
         return refund
 
     def ship_replacement(

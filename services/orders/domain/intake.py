@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.common.errors import AlreadyExists, InvalidArgument
+from services.common.money import INT64_MAX, Money, is_currency_code
 from services.orders.domain.customer import Customer, parse_customer
 from services.orders.domain.inputs import Violations, check_identifier
-from services.orders.domain.money import CURRENCY_CODE_PATTERN, INT64_MAX, Money
 
 FINGERPRINT_VERSION = "v1"
 MAX_EXTERNAL_ORDER_ID_LENGTH = 64
@@ -106,7 +106,7 @@ class OrderIntake:
     @property
     def currency_code(self) -> str:
         """The order's single currency."""
-        return self.total.currency_code
+        return self.total.currency
 
     @property
     def payload_fingerprint(self) -> str:
@@ -182,7 +182,7 @@ def _parse_lines(
         violations.sku_code(line.sku_code, f"{path}.sku_code")
         violations.positive_int(line.quantity, f"{path}.quantity", maximum=policy.max_line_quantity)
         violations.positive_int(line.unit_price_minor, f"{path}.unit_price", maximum=INT64_MAX)
-        if not CURRENCY_CODE_PATTERN.fullmatch(line.currency_code):
+        if not is_currency_code(line.currency_code):
             violations.add(
                 f"{path}.unit_price.currency_code", "must be three upper-case letters (ISO 4217)"
             )
@@ -200,14 +200,14 @@ def _parse_lines(
             ok = False
             continue
         total += line_total
-        price = Money(currency, line.unit_price_minor)
+        price = Money(line.unit_price_minor, currency)
         checked.append(OrderLine(index + 1, line.sku_code, line.quantity, price))
     if ok and total > INT64_MAX:
         violations.add("lines", "the order total exceeds the largest amount (int64)")
         ok = False
     if not ok:
         return (), None
-    return tuple(checked), Money(currency, total)
+    return tuple(checked), Money(total, currency)
 
 
 def payload_fingerprint(intake: OrderIntake) -> str:
@@ -221,7 +221,7 @@ def payload_fingerprint(intake: OrderIntake) -> str:
             "address": intake.customer.address,
         },
         "lines": sorted(
-            [ln.sku_code, ln.quantity, ln.unit_price.currency_code, ln.unit_price.amount_minor]
+            [ln.sku_code, ln.quantity, ln.unit_price.currency, ln.unit_price.amount_minor]
             for ln in intake.lines
         ),
         "paid": intake.paid,

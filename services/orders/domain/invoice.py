@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.common.errors import FailedPrecondition
+from services.common.money import Money
 from services.orders.domain.inputs import Violations, check_actor, require_aware
-from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.refunds import Refund, total_refunded
 from services.orders.domain.status import OrderStatus

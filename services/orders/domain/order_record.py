@@ -25,11 +25,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.orders.domain.customer import Customer
 from services.orders.domain.history import HistoryEntry
 from services.orders.domain.inputs import check_actor, require_aware
 from services.orders.domain.intake import Channel, OrderLine, order_reservation_id
-from services.orders.domain.money import Money
 from services.orders.domain.shipping import Shipment
 from services.orders.domain.status import (
     ORDER_TRANSITIONS,
@@ -101,7 +101,7 @@ class OrderRecord:
     @property
     def currency_code(self) -> str:
         """The order's single currency."""
-        return self.total.currency_code
+        return self.total.currency
 
     @property
     def needs_person_review(self) -> bool:

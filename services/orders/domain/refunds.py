@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.common.errors import FailedPrecondition
+from services.common.money import Money, total
 from services.orders.domain.inputs import (
     Violations,
     check_actor,
@@ -21,7 +22,6 @@ from services.orders.domain.inputs import (
     check_text,
     require_aware,
 )
-from services.orders.domain.money import Money, sum_money
 from services.orders.domain.order import Order
 
 MAX_REFUND_REASON_LENGTH = 500
@@ -51,7 +51,7 @@ class Refund:
     @property
     def total(self) -> Money:
         """Sum of the refund's lines."""
-        return sum_money((line.amount for line in self.lines), self.lines[0].amount.currency_code)
+        return total((line.amount for line in self.lines), self.lines[0].amount.currency)
 
 
 def _for_order(order: Order, refunds: Iterable[Refund]) -> list[Refund]:
@@ -60,6 +60,12 @@ def _for_order(order: Order, refunds: Iterable[Refund]) -> list[Refund]:
     if strangers:
         raise ValueError(f"refunds {sorted(strangers)} are not for order {order.order_id}")
     return mine
+
+
+def _shown(amount: Money) -> str:
+    """Amounts in this service's messages: two decimals whatever the currency (as it always has;
+    `str(Money)` would use the currency's own ISO 4217 decimals)."""
+    return amount.display(places=2)
 
 
 def refunded_by_line(order: Order, refunds: Iterable[Refund]) -> dict[int, Money]:
@@ -81,7 +87,7 @@ def refundable_by_line(order: Order, refunds: Iterable[Refund]) -> dict[int, Mon
 
 def total_refunded(order: Order, refunds: Iterable[Refund]) -> Money:
     """Everything refunded on the order."""
-    return sum_money(refunded_by_line(order, refunds).values(), order.currency_code)
+    return total(refunded_by_line(order, refunds).values(), order.currency_code)
 
 
 def amounts_for_units(order: Order, quantities: Mapping[int, int]) -> dict[int, Money]:
@@ -109,7 +115,7 @@ def build_refund(
     violations = Violations()
     for line_no, amount in amounts.items():
         order.line(line_no)
-        if amount.currency_code != order.currency_code:
+        if amount.currency != order.currency_code:
             violations.add(f"amounts[{line_no}]", f"must be in {order.currency_code}")
         elif not amount.is_positive:
             violations.add(f"amounts[{line_no}]", "must be more than 0")
@@ -124,7 +130,8 @@ def build_refund(
         )
     left = refundable_by_line(order, previous)
     over = [
-        f"line {ln}: {amount} asked, {left[ln]} left of {order.line(ln).line_total} paid"
+        f"line {ln}: {_shown(amount)} asked, {_shown(left[ln])} left of "
+        f"{_shown(order.line(ln).line_total)} paid"
         for ln, amount in sorted(amounts.items())
         if amount > left[ln]
     ]

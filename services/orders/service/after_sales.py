@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from services.common.errors import AlreadyExists, FailedPrecondition, NotFound
+from services.common.money import Money
 from services.orders.db.after_sales_store import LoadedRequest
 from services.orders.db.unit_of_work import OrdersUnitOfWork
 from services.orders.domain.after_sales import (
@@ -31,7 +32,6 @@ from services.orders.domain.after_sales import (
 )
 from services.orders.domain.after_sales_rules import AfterSalesKind, ReturnReason
 from services.orders.domain.intake import replacement_reservation_id, return_stock_id
-from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.refunds import Refund, build_refund
 from services.orders.domain.returned_goods import UnitDisposition

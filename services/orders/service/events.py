@@ -17,13 +17,13 @@ from google.protobuf.message import Message
 from storeops.common.v1 import money_pb2
 from storeops.orders.v1 import events_pb2 as ev
 
+from services.common.money import Money
 from services.common.proto_convert import to_timestamp
 from services.orders.db.order_rows import Snapshot
 from services.orders.domain.after_sales import AfterSalesRequest, AfterSalesStatus
 from services.orders.domain.complaints import Complaint
 from services.orders.domain.customer_reviews import CustomerReview
 from services.orders.domain.logistics import LogisticsException
-from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.refunds import Refund
 from services.orders.domain.shipping import Shipment
@@ -38,7 +38,7 @@ _STEP_STATUSES = frozenset(
 
 
 def money(value: Money) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=value.currency_code, amount_minor=value.amount_minor)
+    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
 
 
 def _status(value: OrderStatus) -> str:

@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 
 from services.common.errors import AlreadyExists, FailedPrecondition
+from services.common.money import Money
 from services.orders.domain.after_sales import AfterSalesStatus, QcVerdict
 from services.orders.domain.after_sales_rules import AfterSalesKind, ReturnReason
-from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.returned_goods import UnitDisposition
 from services.orders.service import after_sales, order_actions
@@ -76,7 +76,7 @@ async def test_quality_return_books_goods_back_and_refunds_the_units(
         refunded = await after_sales.refund(ctx, request_id, unique("RF"), "quality problem")
     assert refunded.request.status is AfterSalesStatus.REFUNDED
     assert refunded.request.refund is not None
-    assert refunded.request.refund.total == Money("CNY", 2 * 1_990)
+    assert refunded.request.refund.total == Money(2 * 1_990, "CNY")
     assert refunded.request.handled_by == CS
     assert await event_types(ctx, request_id) == [
         "AfterSalesOpened",

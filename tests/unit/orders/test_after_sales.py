@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.orders.domain.after_sales import (
     AfterSalesRequest,
     AfterSalesStatus,
@@ -18,7 +19,6 @@ from services.orders.domain.after_sales_rules import (
     AfterSalesPolicy,
     ReturnReason,
 )
-from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.refunds import build_refund
 from services.orders.domain.returned_goods import EXCHANGE_REMARK, ReturnedGoods, UnitDisposition
@@ -207,9 +207,9 @@ def test_return_flow_ends_in_a_refund_of_unit_price_times_units_returned() -> No
         order, [], refund_id="RF-1", reason="quality problem confirmed", now=NOW, actor=STATS
     )
     assert request.status is AfterSalesStatus.REFUNDED
-    assert refund.total == Money("CNY", 25_600)
+    assert refund.total == Money(25_600, "CNY")
     assert [(ln.line_no, ln.quantity, ln.amount) for ln in refund.lines] == [
-        (1, 2, Money("CNY", 25_600))
+        (1, 2, Money(25_600, "CNY"))
     ]
     assert (refund.order_id, refund.source, refund.reason) == (
         "O-1",
@@ -232,7 +232,7 @@ def test_refund_pays_for_units_received_not_units_requested() -> None:
     request.inspect(QcVerdict.RETURNABLE, {1: UnitDisposition(1, 0)}, NOW, QC)
     request.approve(NOW, STATS)
     refund = request.pay_refund(order, [], refund_id="RF-1", reason="r", now=NOW, actor=STATS)
-    assert refund.total == Money("CNY", 12_800)
+    assert refund.total == Money(12_800, "CNY")
 
 
 def test_returned_goods_go_to_stock_or_to_defective_stock_per_sku() -> None:
@@ -352,7 +352,7 @@ def test_refund_retried_with_the_same_id_returns_the_same_refund() -> None:
 def test_refund_cannot_exceed_what_was_paid_minus_earlier_refunds() -> None:
     order = delivered_order()  # line 1 paid 256.00
     compensation = build_refund(
-        order, {1: Money("CNY", 20_000)}, [], refund_id="RF-0", reason="late", now=NOW, actor=CS
+        order, {1: Money(20_000, "CNY")}, [], refund_id="RF-0", reason="late", now=NOW, actor=CS
     )
     request = open_request(order, {1: 1})
     inspected(order, request)
@@ -374,7 +374,7 @@ def test_refund_only_needs_no_goods_back() -> None:
     assert err.value.reason == "WRONG_AFTER_SALES_KIND"
     request.approve(NOW, STATS)
     refund = request.pay_refund(order, [], refund_id="RF-1", reason="r", now=NOW, actor=STATS)
-    assert refund.total == Money("CNY", 3_500)
+    assert refund.total == Money(3_500, "CNY")
     assert request.goods_disposition(order) == ()
 
 

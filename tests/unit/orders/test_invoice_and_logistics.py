@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.orders.domain.invoice import InvoiceRequest, request_invoice
 from services.orders.domain.logistics import (
     ExceptionKind,
@@ -17,7 +18,6 @@ from services.orders.domain.logistics import (
     Resolution,
     open_logistics_exception,
 )
-from services.orders.domain.money import Money
 from services.orders.domain.order import Order
 from services.orders.domain.refunds import Refund, build_refund
 
@@ -39,23 +39,23 @@ def invoice(
 # ------------------------------------------------------------------------------ invoices
 def test_invoice_amount_is_the_order_total_without_refunds() -> None:
     request = invoice(delivered_order())
-    assert request.amount == Money("CNY", 29_100)
+    assert request.amount == Money(29_100, "CNY")
     assert (request.title, request.tax_id) == ("杭州某某科技有限公司", USCC)
 
 
 def test_invoice_amount_deducts_refunds() -> None:
     order = delivered_order()
     refund = build_refund(
-        order, {2: Money("CNY", 3_500)}, [], refund_id="RF-1", reason="r", now=NOW, actor=CLERK
+        order, {2: Money(3_500, "CNY")}, [], refund_id="RF-1", reason="r", now=NOW, actor=CLERK
     )
-    assert invoice(order, refunds=[refund]).amount == Money("CNY", 25_600)
+    assert invoice(order, refunds=[refund]).amount == Money(25_600, "CNY")
 
 
 def test_fully_refunded_order_has_nothing_to_invoice() -> None:
     order = delivered_order()
     refund = build_refund(
         order,
-        {1: Money("CNY", 25_600), 2: Money("CNY", 3_500)},
+        {1: Money(25_600, "CNY"), 2: Money(3_500, "CNY")},
         [],
         refund_id="RF-1",
         reason="r",

@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.common.errors import DomainError, FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.orders.domain.after_sales import (
     AfterSalesRequest,
     QcVerdict,
     open_after_sales,
 )
 from services.orders.domain.after_sales_rules import AfterSalesKind, ReturnReason
-from services.orders.domain.money import Money
 from services.orders.domain.refunds import (
     Refund,
     amounts_for_units,
@@ -35,7 +35,7 @@ NOW = T0 + timedelta(days=3)
 def refund(order_id_order: object, amounts: dict[int, int], refund_id: str = "RF-1") -> Refund:
     return build_refund(
         order_id_order,  # type: ignore[arg-type]
-        {ln: Money("CNY", amt) for ln, amt in amounts.items()},
+        {ln: Money(amt, "CNY") for ln, amt in amounts.items()},
         [],
         refund_id=refund_id,
         reason="compensation",
@@ -46,16 +46,16 @@ def refund(order_id_order: object, amounts: dict[int, int], refund_id: str = "RF
 
 def test_nothing_refunded_leaves_every_line_refundable_in_full() -> None:
     order = delivered_order()
-    assert refundable_by_line(order, []) == {1: Money("CNY", 25_600), 2: Money("CNY", 3_500)}
-    assert total_refunded(order, []) == Money("CNY", 0)
+    assert refundable_by_line(order, []) == {1: Money(25_600, "CNY"), 2: Money(3_500, "CNY")}
+    assert total_refunded(order, []) == Money(0, "CNY")
 
 
 def test_refunds_reduce_what_is_left_per_line() -> None:
     order = delivered_order()
     first = refund(order, {1: 10_000})
-    assert refunded_by_line(order, [first])[1] == Money("CNY", 10_000)
-    assert refundable_by_line(order, [first])[1] == Money("CNY", 15_600)
-    assert total_refunded(order, [first]) == Money("CNY", 10_000)
+    assert refunded_by_line(order, [first])[1] == Money(10_000, "CNY")
+    assert refundable_by_line(order, [first])[1] == Money(15_600, "CNY")
+    assert total_refunded(order, [first]) == Money(10_000, "CNY")
 
 
 def test_a_line_can_be_refunded_exactly_in_full_but_not_one_fen_more() -> None:
@@ -63,7 +63,7 @@ def test_a_line_can_be_refunded_exactly_in_full_but_not_one_fen_more() -> None:
     full = refund(order, {2: 3_500})
     with pytest.raises(FailedPrecondition) as err:
         build_refund(
-            order, {2: Money("CNY", 1)}, [full], refund_id="RF-2", reason="r", now=NOW, actor=CLERK
+            order, {2: Money(1, "CNY")}, [full], refund_id="RF-2", reason="r", now=NOW, actor=CLERK
         )
     assert err.value.reason == "REFUND_EXCEEDS_PAYMENT"
     assert "line 2" in err.value.message
@@ -71,7 +71,7 @@ def test_a_line_can_be_refunded_exactly_in_full_but_not_one_fen_more() -> None:
 
 def test_unit_price_times_units_gives_the_refund_for_returned_units() -> None:
     order = delivered_order()
-    assert amounts_for_units(order, {1: 2, 2: 0}) == {1: Money("CNY", 25_600)}
+    assert amounts_for_units(order, {1: 2, 2: 0}) == {1: Money(25_600, "CNY")}
 
 
 def test_an_unpaid_order_has_nothing_to_refund() -> None:
@@ -84,14 +84,14 @@ def test_an_unpaid_order_has_nothing_to_refund() -> None:
         weight_grams=1,
         policy=ShippingPolicy(require_paid=False),
     )
-    assert refundable_by_line(order, [])[1] == Money("CNY", 0)
+    assert refundable_by_line(order, [])[1] == Money(0, "CNY")
     with pytest.raises(FailedPrecondition) as err:
         refund(order, {1: 1})
     assert err.value.reason == "ORDER_NOT_PAID"
 
 
 @pytest.mark.parametrize(
-    "amounts", [{}, {1: Money("CNY", 0)}, {1: Money("CNY", -1)}, {1: Money("USD", 1)}]
+    "amounts", [{}, {1: Money(0, "CNY")}, {1: Money(-1, "CNY")}, {1: Money(1, "USD")}]
 )
 def test_malformed_refund_amounts_are_invalid_argument(amounts: dict[int, Money]) -> None:
     with pytest.raises(InvalidArgument):
@@ -104,7 +104,7 @@ def test_a_refund_needs_a_reason() -> None:
     with pytest.raises(InvalidArgument):
         build_refund(
             delivered_order(),
-            {1: Money("CNY", 1)},
+            {1: Money(1, "CNY")},
             [],
             refund_id="RF-1",
             reason="",
@@ -146,7 +146,7 @@ def test_refunds_never_exceed_payment_and_claims_never_exceed_shipments(
                 refunds.append(
                     build_refund(
                         order,
-                        {line: Money("CNY", amount)},
+                        {line: Money(amount, "CNY")},
                         refunds,
                         refund_id=f"C-{n}",
                         reason="late",

@@ -9,8 +9,8 @@ from google.protobuf import field_mask_pb2, timestamp_pb2
 from storeops.common.v1 import money_pb2
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.common.proto_convert import from_timestamp, to_timestamp
-from services.people.domain.money import Money
 
 
 def parse_date(text: str, field_path: str) -> date:
@@ -41,7 +41,9 @@ def money(value: money_pb2.Money, field_path: str) -> Money:
     try:
         return Money(value.amount_minor, value.currency_code)
     except InvalidArgument as exc:
-        sub = exc.violations[0].field if exc.violations else ""
+        if not exc.violations:
+            raise
+        sub = exc.violations[0].field
         raise InvalidArgument.for_field(
             f"{field_path}.{sub}" if sub else field_path, exc.violations[0].description
         ) from exc
@@ -50,7 +52,7 @@ def money(value: money_pb2.Money, field_path: str) -> Money:
 def money_message(value: Money | None) -> money_pb2.Money | None:
     if value is None:
         return None
-    return money_pb2.Money(currency_code=value.currency_code, amount_minor=value.amount_minor)
+    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
 
 
 def decimal(text: str, field_path: str) -> Decimal:

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.people.db import tables as t
 from services.people.domain.departments import Department, DepartmentTree
 from services.people.domain.employees import Contact, Employee, EmploymentStatus
@@ -18,7 +19,6 @@ from services.people.domain.employment_history import (
     PositionAssignment,
     SalaryChange,
 )
-from services.people.domain.money import Money
 from services.people.domain.positions import Position, PositionLevel
 from services.people.domain.reporting_lines import ReportingLines
 
@@ -448,7 +448,7 @@ class EmployeeRepository:
                 employee_code=code,
                 effective_date=change.effective_date,
                 base_salary_minor=change.base_salary.amount_minor,
-                base_salary_currency=change.base_salary.currency_code,
+                base_salary_currency=change.base_salary.currency,
                 reason=change.reason,
                 recorded_by=change.recorded_by,
                 recorded_at=change.recorded_at,

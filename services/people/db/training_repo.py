@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.people.db import tables as t
-from services.people.domain.money import Money
 from services.people.domain.training_courses import (
     AssessmentKind,
     Course,
@@ -98,7 +98,7 @@ class TrainingRepository:
                 title=plan.title,
                 goals=list(plan.goals),
                 budget_minor=plan.budget.amount_minor,
-                budget_currency=plan.budget.currency_code,
+                budget_currency=plan.budget.currency,
                 evaluation_method=plan.evaluation_method,
                 status=plan.status.value,
             )
@@ -265,7 +265,7 @@ class TrainingRepository:
                 ends_at=session.ends_at,
                 capacity=session.capacity,
                 cost_minor=None if session.cost is None else session.cost.amount_minor,
-                cost_currency=None if session.cost is None else session.cost.currency_code,
+                cost_currency=None if session.cost is None else session.cost.currency,
                 status=session.status.value,
                 created_by=created_by,
                 **_trainer_columns(session.trainer),

@@ -24,8 +24,8 @@ from enum import StrEnum
 from types import MappingProxyType
 
 from services.common.errors import PermissionDenied
+from services.common.money import Money
 from services.people.domain.employees import Contact, Employee, EmploymentStatus
-from services.people.domain.money import Money
 from services.people.domain.permissions import PermissionChecker
 from services.people.domain.reporting_lines import ReportingLines
 

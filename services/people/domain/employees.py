@@ -18,7 +18,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from services.common.errors import FailedPrecondition, InvalidArgument
-from services.people.domain.money import Money
+from services.common.money import Money
 from services.people.domain.validation import (
     DEFAULT_EMPLOYEE_CODE_FORMAT,
     EmployeeCodeFormat,

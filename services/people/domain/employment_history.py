@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from services.common.errors import AlreadyExists, InvalidArgument
-from services.people.domain.money import Money
+from services.common.money import Money
 from services.people.domain.validation import require_aware, validate_code
 
 
@@ -164,8 +164,8 @@ class EmploymentHistory:
         self, change: SalaryChange, policy: HistoryPolicy = DEFAULT_HISTORY_POLICY
     ) -> EmploymentHistory:
         """This history with `change` appended (or unchanged if it repeats the value in force)."""
-        hired_currency = self.salaries[0].base_salary.currency_code
-        if change.base_salary.currency_code != hired_currency:
+        hired_currency = self.salaries[0].base_salary.currency
+        if change.base_salary.currency != hired_currency:
             raise InvalidArgument.for_field(
                 "base_salary.currency_code",
                 f"must stay {hired_currency}, the currency of this employee's salary",

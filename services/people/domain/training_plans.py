@@ -17,7 +17,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
-from services.people.domain.money import Money
+from services.common.money import Money
 from services.people.domain.training_courses import Course, Trainer
 from services.people.domain.validation import require_aware, validate_text
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from services.people.domain.money import Money
+from services.common.money import Money
 from services.people.domain.training_courses import CourseCategory, TrainingMode
 from services.people.domain.training_plans import TrainingPlan
 from services.people.domain.training_sessions import SessionStatus, TrainingSession
@@ -143,7 +143,7 @@ def plan_completion_report(
     assessed = [a for s in held for a in s.assessments]
     passes = sum(1 for a in assessed if a.passed)
     feedback = [f for s in held for f in s.feedback]
-    used = Money.zero(plan.budget.currency_code)
+    used = Money.zero(plan.budget.currency)
     for session in held:
         if session.cost is not None:
             used = used + session.cost

@@ -21,8 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.people.domain.employees import EmploymentStatus
-from services.people.domain.money import Money
 from services.people.domain.training_courses import AssessmentKind, Course, Trainer, validate_score
 from services.people.domain.training_plans import TrainingPlan
 from services.people.domain.validation import require_aware, validate_text
@@ -174,12 +174,10 @@ class TrainingSession:
             raise InvalidArgument.for_field(
                 "capacity", "must be at least 1", reason="INVALID_CAPACITY"
             )
-        if cost is not None and (
-            cost.is_negative or cost.currency_code != plan.budget.currency_code
-        ):
+        if cost is not None and (cost.is_negative or cost.currency != plan.budget.currency):
             raise InvalidArgument.for_field(
                 "cost",
-                f"must be a non-negative amount in {plan.budget.currency_code}",
+                f"must be a non-negative amount in {plan.budget.currency}",
                 reason="INVALID_COST",
             )
         return cls(

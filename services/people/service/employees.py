@@ -10,6 +10,7 @@ from datetime import date
 from services.common.audit import AuditEntry
 from services.common.context import actor
 from services.common.errors import AlreadyExists, InvalidArgument
+from services.common.money import Money
 from services.common.paging import decode_token, encode_token, page_size
 from services.people.db.organisation_repo import EmployeeFilter, EmployeeRow
 from services.people.db.unit_of_work import PeopleUnitOfWork
@@ -20,7 +21,6 @@ from services.people.domain.employment_history import (
     PositionAssignment,
     SalaryChange,
 )
-from services.people.domain.money import Money
 from services.people.domain.positions import Position, get_position
 from services.people.domain.reporting_lines import ReportingLines, check_supervisor_eligible
 from services.people.domain.roles import compile_roles, require_may_confer

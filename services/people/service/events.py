@@ -7,9 +7,9 @@ from datetime import date, datetime
 from storeops.common.v1 import money_pb2
 from storeops.people.v1 import events_pb2 as ev
 
+from services.common.money import Money
 from services.common.proto_convert import to_timestamp
 from services.people.domain.employees import Employee
-from services.people.domain.money import Money
 from services.people.domain.positions import PositionLevel
 
 
@@ -24,7 +24,7 @@ class Field:
 
 
 def money(value: Money) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=value.currency_code, amount_minor=value.amount_minor)
+    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
 
 
 def level(value: PositionLevel) -> str:

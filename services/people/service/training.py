@@ -14,11 +14,11 @@ from storeops.people.v1 import events_pb2 as ev
 from services.common.audit import AuditEntry
 from services.common.context import actor
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
+from services.common.money import Money
 from services.common.paging import decode_token, encode_token, page_size
 from services.common.proto_convert import to_timestamp
 from services.people.db.unit_of_work import PeopleUnitOfWork
 from services.people.domain.confidentiality import DataCategory
-from services.people.domain.money import Money
 from services.people.domain.training_courses import Course, Trainer
 from services.people.domain.training_plans import ScheduledTraining, TrainingPlan
 from services.people.domain.training_reports import (

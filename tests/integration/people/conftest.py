@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from services.common.context import Principal, principal_var
+from services.common.money import Money
 from services.common.permissions import PermissionSet
 from services.people.db.unit_of_work import PeopleDatabase
 from services.people.domain.default_roles import DEFAULT_ROLES_BY_CODE
 from services.people.domain.employees import Contact
-from services.people.domain.money import Money
 from services.people.service import employees
 from services.people.service.context import People
 from services.people.service.keystore import KeyStore

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from services.common.money import Money
 from services.people.domain.employees import Contact, Employee
-from services.people.domain.money import Money
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

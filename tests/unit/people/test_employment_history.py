@@ -5,6 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from services.common.errors import AlreadyExists, InvalidArgument
+from services.common.money import Money
 from services.people.domain.employment_history import (
     EmploymentHistory,
     HistoryPolicy,
@@ -12,7 +13,6 @@ from services.people.domain.employment_history import (
     SalaryChange,
     SameDayChange,
 )
-from services.people.domain.money import Money
 
 from .builders import SHANGHAI, cny
 

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.money import Money
 from services.people.domain.departments import DEFAULT_DEPARTMENTS, Department, DepartmentTree
 from services.people.domain.employees import Contact, Employee, EmploymentStatus
-from services.people.domain.money import Money
 from services.people.domain.positions import (
     DEFAULT_POSITIONS,
     DEFAULT_POSITIONS_BY_CODE,

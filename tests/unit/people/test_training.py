@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.money import Money
 from services.people.domain.employees import EmploymentStatus
-from services.people.domain.money import Money
 from services.people.domain.training_courses import (
     AssessmentKind,
     Course,

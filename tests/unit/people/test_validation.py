@@ -5,7 +5,6 @@ from datetime import datetime
 import pytest
 
 from services.common.errors import InvalidArgument
-from services.people.domain.money import Money
 from services.people.domain.validation import (
     EmployeeCodeFormat,
     require_aware,
@@ -137,20 +136,3 @@ def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(InvalidArgument) as caught:
         require_aware(datetime(2025, 1, 1, 9), "now")
     assert caught.value.reason == "NAIVE_DATETIME"
-
-
-def test_money_rejects_floats_bools_and_bad_currency() -> None:
-    with pytest.raises(InvalidArgument):
-        Money(1.5, "CNY")  # type: ignore[arg-type]
-    with pytest.raises(InvalidArgument):
-        Money(True, "CNY")
-    with pytest.raises(InvalidArgument):
-        Money(100, "yuan")
-
-
-def test_money_adds_only_the_same_currency() -> None:
-    assert Money(100, "CNY") + Money(250, "CNY") == Money(350, "CNY")
-    assert Money(100, "CNY") - Money(250, "CNY") == Money(-150, "CNY")
-    with pytest.raises(InvalidArgument) as caught:
-        Money(100, "CNY") + Money(1, "USD")
-    assert caught.value.reason == "CURRENCY_MISMATCH"

@@ -13,6 +13,7 @@ from storeops.performance.v1 import statements_pb2 as st
 from storeops.performance.v1 import targets_pb2 as tg
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.db.appraisals import StoredAppraisal
 from services.performance.db.commission import StoredTable
 from services.performance.db.statements import StoredStatement
@@ -20,7 +21,6 @@ from services.performance.db.targets import TargetRecord
 from services.performance.domain.appraisal import AppraisalWeights
 from services.performance.domain.commission_tables import CommissionGroup, GapPolicy, Tier
 from services.performance.domain.grades import Grade
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
 from services.performance.domain.targets import TargetScope, target_deadline
@@ -61,7 +61,7 @@ def money_in(value: money_pb2.Money) -> Money:
 def money_out(value: Money | None) -> money_pb2.Money | None:
     if value is None:
         return None
-    return money_pb2.Money(currency_code=value.currency, amount_minor=value.minor)
+    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
 
 
 def text(value: object | None) -> str:
@@ -116,7 +116,7 @@ def target_out(record: TargetRecord) -> tg.Target:
     if current is not None:
         message.amount.CopyFrom(
             money_pb2.Money(
-                currency_code=current.amount.currency, amount_minor=current.amount.minor
+                currency_code=current.amount.currency, amount_minor=current.amount.amount_minor
             )
         )
         message.set_by = current.set_by

@@ -7,11 +7,11 @@ from storeops.performance.v1 import facts_pb2 as fa
 from storeops.performance.v1 import performance_service_pb2 as pb
 
 from services.common.audit import AuditQuery
+from services.common.money import Money
 from services.common.paging import decode_token, encode_token, page_size
 from services.common.proto_convert import to_timestamp
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
-from services.performance.domain.money import Money
 from services.performance.service import (
     facts,
 )

@@ -10,10 +10,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.performance.db import tables as t
 from services.performance.domain.attendance import AttendanceFact, AttendanceKind
 from services.performance.domain.commission_conditions import OrderPayment, ReturnRefund
-from services.performance.domain.money import Money
 from services.performance.domain.payroll_month import SalePayment, SaleRefund
 from services.performance.domain.period import YearMonth
 from services.performance.domain.staff import EmployeeRecord

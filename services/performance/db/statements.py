@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.performance.db import tables as t
 from services.performance.domain.commission_tables import (
     CommissionGroup,
 )
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import (
     LineKind,
     PayrollLine,
@@ -196,7 +196,7 @@ class StatementRepository:
         values = {
             "kind": st.kind.value,
             "state": st.state.value,
-            "total_minor": total.minor,
+            "total_minor": total.amount_minor,
             "total_currency": total.currency,
             "flags": list(stored.flags),
             "commission_group": stored.group.value if stored.group else None,
@@ -223,7 +223,7 @@ class StatementRepository:
                         **key,
                         "line_no": index,
                         "kind": line.kind.value,
-                        "amount_minor": line.amount.minor,
+                        "amount_minor": line.amount.amount_minor,
                         "amount_currency": line.amount.currency,
                         "rule": line.rule,
                         "explanation": line.explanation,
@@ -253,12 +253,12 @@ class StatementRepository:
                     {
                         "month": str(month),
                         "group_name": x.group.value,
-                        "base_minor": x.base.minor,
+                        "base_minor": x.base.amount_minor,
                         "base_currency": x.base.currency,
                         "completion": x.completion,
                         "rate": x.rate,
                         "table_version": x.table_version,
-                        "amount_minor": x.amount.minor,
+                        "amount_minor": x.amount.amount_minor,
                         "amount_currency": x.amount.currency,
                         "members": list(x.members),
                     }

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import Money
 from services.performance.db import tables as t
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.targets import MonthlyTarget, TargetScope
 
@@ -75,13 +75,13 @@ class TargetRepository:
     async def save(self, record: TargetRecord) -> None:
         current, pending = record.current, record.pending
         values = {
-            "amount_minor": current.amount.minor if current else None,
+            "amount_minor": current.amount.amount_minor if current else None,
             "amount_currency": current.amount.currency if current else None,
             "set_by": current.set_by if current else "",
             "set_on": current.set_on if current else None,
             "approved_by": current.approved_by if current else None,
             "late": record.late,
-            "pending_amount_minor": pending.amount.minor if pending else None,
+            "pending_amount_minor": pending.amount.amount_minor if pending else None,
             "pending_amount_currency": pending.amount.currency if pending else None,
             "pending_by": pending.proposed_by if pending else None,
             "pending_on": pending.proposed_on if pending else None,

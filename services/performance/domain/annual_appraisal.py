@@ -17,9 +17,9 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import quantize_half_up
 from services.performance.domain.appraisal import SCORE_PLACES, AppraisalState, MonthlyAppraisal
 from services.performance.domain.grades import Grade, grade_for_score
-from services.performance.domain.money import quantize_half_up
 from services.performance.domain.period import YearMonth
 
 

@@ -27,8 +27,8 @@ from enum import Enum
 from fractions import Fraction
 
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from services.common.money import quantize_half_up, to_fraction
 from services.performance.domain.grades import Grade, grade_for_score, validate_score
-from services.performance.domain.money import quantize_half_up, to_fraction
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
 

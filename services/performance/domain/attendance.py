@@ -32,8 +32,8 @@ from enum import Enum
 from fractions import Fraction
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money, round_half_up
 from services.performance.domain.explained import Explained
-from services.performance.domain.money import Money, round_half_up
 from services.performance.domain.period import YearMonth
 
 _RULE = "seed 004 考勤制度"
@@ -124,7 +124,7 @@ class AttendanceDeduction:
             rule=f"{_RULE} 2-3: 扣除当天工资",
             explanation=f"day wage {self.day_wage}: {detail} = {self.wage_deduction}",
             inputs={
-                "day_wage_minor": str(self.day_wage.minor),
+                "day_wage_minor": str(self.day_wage.amount_minor),
                 "day_wages": str(sum((c.day_wages for c in items), Decimal(0))),
                 "incidents": ",".join(f"{c.fact.day}:{c.charge.value}" for c in items),
             },
@@ -149,7 +149,7 @@ class AttendanceDeduction:
                 f"= {self.bonus_deduction}"
             ),
             inputs={
-                "bonus_minor": str(self.bonus.minor),
+                "bonus_minor": str(self.bonus.amount_minor),
                 "share_claimed": str(self.bonus_share_claimed),
                 "share_applied": str(self.bonus_share_applied),
                 "free_minor_lateness": str(free),
@@ -159,7 +159,7 @@ class AttendanceDeduction:
 
 def day_wage(base_salary: Money, settings: AttendanceSettings = AttendanceSettings()) -> Money:
     """Base salary / working days a month (21.75), ROUND_HALF_UP to the minor unit."""
-    exact = Fraction(base_salary.minor) / Fraction(settings.working_days_per_month)
+    exact = Fraction(base_salary.amount_minor) / Fraction(settings.working_days_per_month)
     return Money(round_half_up(exact), base_salary.currency)
 
 
@@ -248,13 +248,15 @@ def attendance_deduction(
         ChargedFact(fact, charge, *settings.terms(charge))
         for fact, charge in _classify(fact_list, settings)
     )
-    wage_minor = sum(round_half_up(c.day_wages * wage.minor) for c in charged)
+    wage_minor = sum(round_half_up(c.day_wages * wage.amount_minor) for c in charged)
     if settings.cap_wage_deduction_at_base_salary:
-        wage_minor = min(wage_minor, max(base_salary.minor, 0))
+        wage_minor = min(wage_minor, max(base_salary.amount_minor, 0))
     claimed = sum((c.bonus_share for c in charged), Decimal(0))
     applied = min(claimed, Decimal(1))
     bonus_base = (
-        performance_bonus if performance_bonus.minor > 0 else Money.zero(performance_bonus.currency)
+        performance_bonus
+        if performance_bonus.amount_minor > 0
+        else Money.zero(performance_bonus.currency)
     )
     full_days = [c.fact.day for c in charged if c.charge is Charge.FULL_DAY_ABSENCE]
     absence_days = sum(

@@ -24,6 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money, round_half_up, to_fraction
 from services.performance.domain.commission_tables import (
     CommissionGroup,
     CommissionTableCatalog,
@@ -31,7 +32,6 @@ from services.performance.domain.commission_tables import (
 )
 from services.performance.domain.completion import Completion, CompletionFlag
 from services.performance.domain.explained import Explained
-from services.performance.domain.money import Money, round_half_up, to_fraction
 from services.performance.domain.period import YearMonth
 
 
@@ -68,7 +68,7 @@ class GroupCommission:
             inputs={
                 "group": self.group.value,
                 "month": str(self.month),
-                "base_minor": str(self.base.minor),
+                "base_minor": str(self.base.amount_minor),
                 "completion_ratio": str(self.completion.ratio),
                 "table_version": str(self.table_version),
                 "rate": str(self.rate),
@@ -87,7 +87,7 @@ def group_commission(
     rate_date: date | None = None,
 ) -> GroupCommission:
     """Commission = base × rate(group, completion), ROUND_HALF_UP to the minor unit."""
-    if base.minor < 0:
+    if base.amount_minor < 0:
         raise InvalidArgument.for_field(
             "base",
             f"must be >= 0 (returns never make it negative), got {base}",
@@ -115,7 +115,7 @@ def share_commission(
     `weights` maps every member to a Decimal fraction (0.25 = 25%), summing to exactly 1; None
     means equal shares.
     """
-    if group_total.minor < 0:
+    if group_total.amount_minor < 0:
         raise InvalidArgument.for_field(
             "group_total", f"must be >= 0, got {group_total}", reason="NEGATIVE_COMMISSION"
         )
@@ -129,9 +129,9 @@ def share_commission(
         raise InvalidArgument.for_field(
             "members", "employee codes must be unique", reason="DUPLICATE_GROUP_MEMBER"
         )
-    quotas = _quotas(group_total.minor, members, weights)
+    quotas = _quotas(group_total.amount_minor, members, weights)
     floors = {code: int(quota) for code, quota in quotas.items()}  # quotas are >= 0: int() floors
-    remainder = group_total.minor - sum(floors.values())
+    remainder = group_total.amount_minor - sum(floors.values())
     # Largest remainder first; equal remainders to the lower employee code first.
     order = sorted(members, key=lambda code: (-(quotas[code] - floors[code]), code))
     for code in order[:remainder]:
@@ -176,16 +176,19 @@ def restrict_share(share: Money, group_base: Money, eligible_base: Money) -> Mon
     share × eligible_base / group_base, ROUND_HALF_UP to the minor unit. Used for a leaver whose
     later payments do not count (seed 003 篇1 (四) 3-4).
     """
-    if not 0 <= eligible_base.minor <= group_base.minor:
+    if not 0 <= eligible_base.amount_minor <= group_base.amount_minor:
         raise InvalidArgument.for_field(
             "eligible_base",
             f"must be between 0 and the group base {group_base}, got {eligible_base}",
             reason="ELIGIBLE_BASE_OUT_OF_RANGE",
         )
-    if group_base.minor == 0:
+    if group_base.amount_minor == 0:
         return Money.zero(share.currency)
     return Money(
-        round_half_up(Fraction(share.minor * eligible_base.minor, group_base.minor)), share.currency
+        round_half_up(
+            Fraction(share.amount_minor * eligible_base.amount_minor, group_base.amount_minor)
+        ),
+        share.currency,
     )
 
 
@@ -212,7 +215,7 @@ def explain_share(
         ),
         inputs={
             **group_line.inputs,
-            "group_total_minor": str(group.amount.minor),
+            "group_total_minor": str(group.amount.amount_minor),
             "members": ",".join(members),
             "weight": "equal" if weight is None else str(weight),
         },

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 from services.common.errors import InvalidArgument
-from services.performance.domain.money import Money, total
+from services.common.money import Money, total
 from services.performance.domain.period import YearMonth
 
 
@@ -167,7 +167,7 @@ def commission_base(
     collected = total((d.payment.amount for d in decisions if d.counted), currency)
     refunded = total((r.amount for r in refunds if month.contains(r.refunded_on)), currency)
     net = collected - refunded
-    base = net if net.minor > 0 else Money.zero(currency)
+    base = net if net.amount_minor > 0 else Money.zero(currency)
     return CommissionBase(month, collected, refunded, base, decisions)
 
 

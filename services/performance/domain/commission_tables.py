@@ -32,7 +32,7 @@ from services.common.errors import (
     InvalidArgument,
     NotFound,
 )
-from services.performance.domain.money import Exact, quantize_half_up, to_fraction
+from services.common.money import Exact, quantize_half_up, to_fraction
 
 
 class CommissionGroup(Enum):

@@ -18,7 +18,7 @@ from enum import Enum
 from fractions import Fraction
 
 from services.common.errors import InvalidArgument
-from services.performance.domain.money import Exact, quantize_half_up, to_fraction
+from services.common.money import Exact, quantize_half_up, to_fraction
 
 
 class CompletionFlag(Enum):

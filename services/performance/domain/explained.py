@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from services.performance.domain.money import Money
+from services.common.money import Money
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from decimal import Decimal
 from enum import Enum
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.domain.explained import Explained
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 
 
@@ -86,7 +86,7 @@ def grade_adjustment(performance_pay: Money, grade: Grade) -> Explained:
         inputs={
             "grade": grade.value,
             "coefficient": str(grade.coefficient),
-            "performance_pay_minor": str(performance_pay.minor),
+            "performance_pay_minor": str(performance_pay.amount_minor),
         },
     )
 
@@ -107,7 +107,7 @@ def grade_adjustment_not_appraised(performance_pay: Money) -> Explained:
         inputs={
             "grade": "NOT_APPRAISED",
             "coefficient": "1.0",
-            "performance_pay_minor": str(performance_pay.minor),
+            "performance_pay_minor": str(performance_pay.amount_minor),
         },
     )
 

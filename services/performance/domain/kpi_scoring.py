@@ -21,8 +21,8 @@ from enum import Enum
 from fractions import Fraction
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import quantize_half_up, to_fraction
 from services.performance.domain.appraisal import SCORE_PLACES
-from services.performance.domain.money import quantize_half_up, to_fraction
 from services.performance.domain.roles import Role
 
 

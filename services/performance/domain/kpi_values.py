@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
+from services.common.money import quantize_half_up
 from services.performance.domain import kpis as f
 from services.performance.domain.kpi_scoring import (
     DEFAULT_KPI_SETS,
@@ -31,7 +32,6 @@ from services.performance.domain.kpi_scoring import (
     score_kpi,
     score_kpi_set,
 )
-from services.performance.domain.money import quantize_half_up
 from services.performance.domain.roles import Role
 
 

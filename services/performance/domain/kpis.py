@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.common.errors import InvalidArgument
-from services.performance.domain.money import Exact, Money, quantize_half_up, to_fraction, total
+from services.common.money import Exact, Money, quantize_half_up, to_fraction, total
 
 RATE_PLACES = 4
 # Not in the seeds: a customer message answered within 3 minutes counts as timely (a common

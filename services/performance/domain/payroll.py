@@ -17,8 +17,8 @@ from datetime import date
 from enum import Enum
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money, total
 from services.performance.domain.explained import Explained
-from services.performance.domain.money import Money, total
 from services.performance.domain.period import YearMonth
 
 
@@ -69,7 +69,7 @@ def adjustment_line(amount: Money, reason: str, entered_by: str) -> PayrollLine:
         amount,
         "manual adjustment",
         f"{reason} (entered by {entered_by}): {amount}",
-        {"entered_by": entered_by, "amount_minor": str(amount.minor)},
+        {"entered_by": entered_by, "amount_minor": str(amount.amount_minor)},
     )
 
 

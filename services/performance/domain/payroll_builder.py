@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.domain.attendance import (
     AttendanceFact,
     AttendanceSettings,
@@ -28,7 +29,6 @@ from services.performance.domain.grades import (
     grade_adjustment,
     grade_adjustment_not_appraised,
 )
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import LineKind, PayrollLine, PayrollStatement
 from services.performance.domain.performance_pay import (
     PaySettings,
@@ -88,7 +88,7 @@ def build_statement(
             base,
             "seed 003 篇1 三(一) 固定底薪",
             f"monthly base salary ({level.value}): {base}",
-            {"pay_level": level.value, "base_salary_minor": str(base.minor)},
+            {"pay_level": level.value, "base_salary_minor": str(base.amount_minor)},
         )
     )
 

@@ -33,6 +33,7 @@ from decimal import Decimal
 from enum import Enum
 
 from services.common.errors import FailedPrecondition
+from services.common.money import Money
 from services.performance.domain.attendance import AttendanceFact, attendance_deduction
 from services.performance.domain.commission import (
     GroupCommission,
@@ -54,7 +55,6 @@ from services.performance.domain.commission_tables import CommissionGroup, Commi
 from services.performance.domain.completion import Completion, CompletionFlag, completion
 from services.performance.domain.explained import Explained
 from services.performance.domain.grades import Grade
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import LineKind, PayrollLine, PayrollStatement
 from services.performance.domain.payroll_builder import (
     PayrollSettings,
@@ -266,7 +266,7 @@ def _group(
     month = inputs.month
     if group is CommissionGroup.DEPARTMENT_ACTIVITY_FUND:
         target = inputs.targets.get((TargetScope.DEPARTMENT, policy.sales_department))
-        fund_completion = completion(all_shops.minor, _minor(target))
+        fund_completion = completion(all_shops.amount_minor, _minor(target))
         fund = group_commission(catalog, group, month, base=all_shops, completion=fund_completion)
         return GroupResult(fund, (), {}, {}), fund_completion
     member_set = frozenset(members)
@@ -275,7 +275,7 @@ def _group(
     else:
         base = all_shops
     target = inputs.targets.get((TargetScope.GROUP, group.value))
-    group_completion = completion(base.minor, _minor(target))
+    group_completion = completion(base.amount_minor, _minor(target))
     if not members:
         return None, group_completion
     commission = group_commission(catalog, group, month, base=base, completion=group_completion)
@@ -342,8 +342,8 @@ def _restricted(
         inputs={
             **line.inputs,
             "leave_date": str(record.leave_date),
-            "eligible_base_minor": str(eligible.minor),
-            "unrestricted_minor": str(line.amount.minor),
+            "eligible_base_minor": str(eligible.amount_minor),
+            "unrestricted_minor": str(line.amount.amount_minor),
         },
     )
 
@@ -363,7 +363,7 @@ def _forfeited(line: Explained, code: str, month: YearMonth, found_on: date) -> 
         ),
         inputs={
             **line.inputs,
-            "forfeited_minor": str(line.amount.minor),
+            "forfeited_minor": str(line.amount.amount_minor),
             "misconduct_found_on": str(found_on),
         },
     )
@@ -401,7 +401,7 @@ def _statement(
         mine = lambda code: code == record.code  # noqa: E731 - one-line filter
         this_month = sales.base(month, mine).base
         last_month = sales.base(month.previous(), mine).base
-    own = completion(this_month.minor, _minor(target))
+    own = completion(this_month.amount_minor, _minor(target))
     if CompletionFlag.TARGET_MISSING in own.flags:
         flags.append("TARGET_MISSING")
     facts = inputs.attendance.get(record.code, ())
@@ -418,8 +418,8 @@ def _statement(
             completion=own,
             grade=inputs.grades.get(record.code),
             base_salary=base_salary,
-            sales_this_month=this_month.minor,
-            sales_last_month=last_month.minor,
+            sales_this_month=this_month.amount_minor,
+            sales_last_month=last_month.amount_minor,
             promoters_completion=(
                 completions.get(CommissionGroup.PROMOTION)
                 if assignment.role is Role.SUPERVISOR
@@ -458,7 +458,7 @@ def _termination_grounds(
 
 
 def _minor(target: Money | None) -> int | None:
-    return None if target is None else target.minor
+    return None if target is None else target.amount_minor
 
 
 def with_only(inputs: MonthInputs, codes: Iterable[str]) -> MonthInputs:

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from services.common.money import Money, quantize_half_up, round_half_up_to_step
 from services.performance.domain.completion import Completion
 from services.performance.domain.explained import Explained
-from services.performance.domain.money import Money, quantize_half_up, round_half_up_to_step
 from services.performance.domain.roles import PayLevel
 
 _SEED = "seed 003 篇1 三"
@@ -72,7 +72,7 @@ def performance_pay(
     full = Money(settings.performance_pay, settings.currency)
     inputs = {
         "completion_ratio": str(completion.ratio),
-        "monthly_amount_minor": str(full.minor),
+        "monthly_amount_minor": str(full.amount_minor),
         "threshold": str(settings.performance_pay_threshold),
     }
     rule = f"{_SEED}(二)1 绩效工资 500, 完成规划不到30%不算, 30%以上按比例"
@@ -120,7 +120,7 @@ def over_plan_bonus(
         "completion_ratio": str(completion.ratio),
         "sales_this_month_minor": str(sales_this_month),
         "sales_last_month_minor": str(sales_last_month),
-        "range_minor": f"{low.minor}-{high.minor}",
+        "range_minor": f"{low.amount_minor}-{high.amount_minor}",
         "full_at": str(settings.bonus_full_at),
     }
     rule = f"{_SEED}(二)A.b/B.b 超额完成奖 {low}-{high}"
@@ -135,7 +135,7 @@ def over_plan_bonus(
         return Explained(zero, rule, refusal, inputs)
     span = Fraction(settings.bonus_full_at) - 1
     position = min((completion.exact - 1) / span, Fraction(1)) if span > 0 else Fraction(1)
-    exact = low.minor + (high.minor - low.minor) * position
+    exact = low.amount_minor + (high.amount_minor - low.amount_minor) * position
     amount = Money(round_half_up_to_step(exact, settings.bonus_rounding_step), settings.currency)
     return Explained(
         amount,

@@ -12,9 +12,9 @@ from decimal import Decimal
 from enum import Enum
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money, total
 from services.performance.domain.commission_tables import CommissionGroup
 from services.performance.domain.kpi_scoring import Kpi
-from services.performance.domain.money import Money, total
 from services.performance.domain.period import YearMonth
 
 

@@ -17,10 +17,10 @@ from datetime import date
 from types import MappingProxyType
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.domain.commission_conditions import Employment, LeavingRules
 from services.performance.domain.commission_conditions import collection_cutoff as _cutoff
 from services.performance.domain.commission_tables import CommissionGroup
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
 

@@ -15,7 +15,7 @@ from datetime import date
 from enum import Enum
 
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from services.performance.domain.money import Money
+from services.common.money import Money
 from services.performance.domain.period import YearMonth
 
 # "before the 30th" → the last allowed day is the 29th.
@@ -72,7 +72,7 @@ def set_target(
         raise FailedPrecondition(
             f"{month} is closed; its targets can no longer change", reason="TARGET_MONTH_CLOSED"
         )
-    if amount.minor <= 0:
+    if amount.amount_minor <= 0:
         raise InvalidArgument.for_field(
             "amount", f"must be > 0, got {amount}", reason="TARGET_NOT_POSITIVE"
         )
@@ -145,7 +145,7 @@ def propose_target_change(
         raise FailedPrecondition(
             f"{month} is closed; its targets can no longer change", reason="TARGET_MONTH_CLOSED"
         )
-    if amount.minor <= 0:
+    if amount.amount_minor <= 0:
         raise InvalidArgument.for_field(
             "amount", f"must be > 0, got {amount}", reason="TARGET_NOT_POSITIVE"
         )

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.money import Money
 from services.performance.db.commission import StoredTable
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
 from services.performance.domain.commission import share_commission
@@ -18,7 +19,6 @@ from services.performance.domain.commission_tables import (
     Tier,
     fill_gaps,
 )
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.seed_tables import seed_commission_table
 from services.performance.service.access import audit_change

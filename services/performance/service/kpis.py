@@ -56,9 +56,9 @@ async def kpi_facts(
     own = targets.get((TargetScope.EMPLOYEE, code))
     department = targets.get((TargetScope.DEPARTMENT, deps.settings.policy.sales_department))
     return KpiFacts(
-        sales=net_sales(inputs, currency, month, code).minor,
-        sales_last_month=net_sales(inputs, currency, previous, code).minor,
-        own_target=own.minor if own else None,
+        sales=net_sales(inputs, currency, month, code).amount_minor,
+        sales_last_month=net_sales(inputs, currency, previous, code).amount_minor,
+        own_target=own.amount_minor if own else None,
         units=activity.units,
         units_last_month=await uow.facts.units(previous, code),
         shipments=activity.shipments,
@@ -69,9 +69,9 @@ async def kpi_facts(
         after_sales_resolved=activity.after_sales_resolved,
         complaints=activity.complaints,
         complaints_resolved=activity.complaints_resolved,
-        department_sales=net_sales(department_inputs, currency, month).minor,
-        department_sales_last_month=net_sales(department_inputs, currency, previous).minor,
-        department_target=department.minor if department else None,
+        department_sales=net_sales(department_inputs, currency, month).amount_minor,
+        department_sales_last_month=net_sales(department_inputs, currency, previous).amount_minor,
+        department_target=department.amount_minor if department else None,
         cost_of_goods_sold=cogs,
         inventory_values=values if has_stock else (),
         manual=await uow.appraisals.kpi_inputs(code, month),

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.money import Money
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.statements import GroupCommissionRecord
 from services.performance.domain.kpi_scoring import Kpi
 from services.performance.domain.kpi_values import kpi_value
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import LineKind
 from services.performance.domain.payroll_month import MonthInputs, net_sales
 from services.performance.domain.period import YearMonth
@@ -61,7 +61,7 @@ async def ranking(deps: Deps, month: YearMonth, by: RankBy) -> dict[str, list[Sh
                 RankingEntry(
                     code,
                     e.department_code,
-                    sales_minor=net_sales(inputs, currency, month, code).minor,
+                    sales_minor=net_sales(inputs, currency, month, code).amount_minor,
                 )
                 for code, e in covered.items()
             ]

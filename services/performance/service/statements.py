@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from services.common.audit import AuditEntry
 from services.common.errors import NotFound
+from services.common.money import Money
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.statements import GroupCommissionRecord, StoredStatement
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import (
     StatementState,
     adjustment_line,
@@ -186,7 +186,7 @@ async def approve_statement(
             code,
             month=str(month),
             sequence=sequence,
-            total_minor=stored.statement.total().minor,
+            total_minor=stored.statement.total().amount_minor,
         )
         await uow.commit()
     return stored
@@ -215,7 +215,7 @@ async def create_correction(
             code,
             month=str(month),
             sequence=sequence,
-            adjustments=[{"amount_minor": a.minor, "reason": r} for a, r in adjustments],
+            adjustments=[{"amount_minor": a.amount_minor, "reason": r} for a, r in adjustments],
         )
         await uow.commit()
     return stored

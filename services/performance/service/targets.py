@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.common.money import Money
 from services.performance.db.targets import PendingChange, TargetRecord
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.targets import (
     TargetProposal,
@@ -29,7 +29,10 @@ async def month_closed(deps: Deps, uow: PerformanceUnitOfWork, month: YearMonth)
 def _details(record: TargetRecord | None) -> dict[str, object]:
     if record is None or record.current is None:
         return {"amount_minor": None}
-    return {"amount_minor": record.current.amount.minor, "currency": record.current.amount.currency}
+    return {
+        "amount_minor": record.current.amount.amount_minor,
+        "currency": record.current.amount.currency,
+    }
 
 
 async def upsert_target(
@@ -68,7 +71,7 @@ async def upsert_target(
                 subject_code,
                 scope=scope.value,
                 month=str(month),
-                proposed_minor=amount.minor,
+                proposed_minor=amount.amount_minor,
                 currency=amount.currency,
                 reason=reason,
                 previous=_details(previous),
@@ -95,7 +98,7 @@ async def upsert_target(
                 subject_code,
                 scope=scope.value,
                 month=str(month),
-                amount_minor=amount.minor,
+                amount_minor=amount.amount_minor,
                 currency=amount.currency,
                 reason=reason,
                 previous=_details(previous),
@@ -144,7 +147,7 @@ async def approve_target(
             subject_code,
             scope=scope.value,
             month=str(month),
-            amount_minor=pending.amount.minor,
+            amount_minor=pending.amount.amount_minor,
             proposed_by=pending.proposed_by,
             reason=pending.reason,
             previous=_details(record),

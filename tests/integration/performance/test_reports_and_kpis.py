@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import PermissionDenied
+from services.common.money import Money
 from services.performance.domain.commission_tables import CommissionGroup
 from services.performance.domain.kpi_scoring import Kpi
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.reports import RankBy
 from services.performance.service import facts, kpis, reports

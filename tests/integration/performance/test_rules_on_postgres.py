@@ -15,9 +15,9 @@ from services.common.errors import (
     InvalidArgument,
     PermissionDenied,
 )
+from services.common.money import Money
 from services.performance.db import tables
 from services.performance.domain.commission_tables import CommissionGroup, GapPolicy, Tier
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.targets import TargetScope
 from services.performance.service import commission, targets
@@ -37,7 +37,7 @@ async def test_a_target_set_by_the_29th_applies_at_once(fresh: tuple[Deps, Clock
             deps, TargetScope.EMPLOYEE, "P1", APRIL, Money(80_000, "CNY"), "plan"
         )
     assert record.current is not None
-    assert record.current.amount.minor == 80_000
+    assert record.current.amount.amount_minor == 80_000
     assert record.pending is None
     assert not record.late
 
@@ -64,7 +64,7 @@ async def test_a_late_change_waits_for_someone_else_to_approve_it(
             await targets.approve_target(deps, TargetScope.GROUP, "PROMOTION", APRIL)
     assert no_reason.value.reason == "TARGET_CHANGE_REASON_MISSING"
     assert proposed.current is not None
-    assert proposed.current.amount.minor == 200_000  # still in force
+    assert proposed.current.amount.amount_minor == 200_000  # still in force
     assert proposed.pending is not None
     assert own.value.reason == "TARGET_SELF_APPROVAL"
     with acting_as("GM1"):
@@ -72,7 +72,7 @@ async def test_a_late_change_waits_for_someone_else_to_approve_it(
         with pytest.raises(FailedPrecondition):
             await targets.approve_target(deps, TargetScope.GROUP, "PROMOTION", APRIL)
     assert approved.current is not None
-    assert approved.current.amount.minor == 150_000
+    assert approved.current.amount.amount_minor == 150_000
     assert approved.current.approved_by == "GM1"
     assert approved.current.set_by == "M1"
     assert approved.late

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from services.common.errors import FailedPrecondition, PermissionDenied
+from services.common.money import Money
 from services.performance.db import tables
 from services.performance.db.statements import StoredStatement
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import LineKind
 from services.performance.domain.period import YearMonth
 from services.performance.domain.targets import TargetScope
@@ -91,8 +91,8 @@ def table(stored: list[StoredStatement]) -> dict[str, dict[str, int]]:
     for s in stored:
         row: dict[str, int] = {}
         for line in s.statement.lines:
-            row[line.kind.value] = row.get(line.kind.value, 0) + line.amount.minor
-        row["total"] = s.statement.total().minor
+            row[line.kind.value] = row.get(line.kind.value, 0) + line.amount.amount_minor
+        row["total"] = s.statement.total().amount_minor
         result[s.statement.employee_code] = {k: v for k, v in row.items() if v}
     return result
 
@@ -166,7 +166,7 @@ async def test_every_line_says_which_rule_and_figures_it_used(fresh: tuple[Deps,
     assert "113.3333%" in commission_line.explanation
     assert "LEFT_DURING_MONTH" in c2.flags
     c1_deductions = rows["C1"].statement.lines_of(LineKind.ATTENDANCE_DEDUCTION)
-    assert [line.amount.minor for line in c1_deductions] == [-27_585, -22_000]
+    assert [line.amount.amount_minor for line in c1_deductions] == [-27_585, -22_000]
     assert "3 minor lateness free" in c1_deductions[1].explanation
     assert "NOT_APPRAISED" in rows["P1"].flags
     perf = rows["P1"].statement.lines_of(LineKind.PERFORMANCE_PAY)[0]
@@ -250,7 +250,7 @@ async def test_approved_statements_never_change_and_corrections_are_new_statemen
     assert "late refund R2" in correction.statement.lines[0].explanation
     with acting_as("FIN1"):
         original = await statements.get_statement(deps, "P1", MARCH, 0)
-    assert original.statement.total().minor == EXPECTED["P1"]["total"]
+    assert original.statement.total().amount_minor == EXPECTED["P1"]["total"]
 
     # Once a statement of the month is approved, the month's targets are closed.
     with acting_as("M1"), pytest.raises(FailedPrecondition) as closed:
@@ -275,10 +275,12 @@ async def test_misconduct_forfeits_unpaid_commission_only(fresh: tuple[Deps, Clo
             s.statement.employee_code: s for s in await statements.compute_statements(deps, MARCH)
         }
     p1 = rows["P1"].statement.lines_of(LineKind.COMMISSION)[0]
-    assert p1.amount.minor == 0
+    assert p1.amount.amount_minor == 0
     assert p1.inputs["forfeited_minor"] == "3400"
     assert "COMMISSION_FORFEITED" in rows["P1"].flags
-    assert rows["C1"].statement.lines_of(LineKind.COMMISSION)[0].amount.minor == 1_275  # paid
+    assert (
+        rows["C1"].statement.lines_of(LineKind.COMMISSION)[0].amount.amount_minor == 1_275
+    )  # paid
 
 
 async def audit_rows(deps: Deps) -> list[Any]:

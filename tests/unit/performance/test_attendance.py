@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.domain.attendance import (
     AttendanceDeduction,
     AttendanceFact,
@@ -17,7 +18,6 @@ from services.performance.domain.attendance import (
     attendance_deduction,
     day_wage,
 )
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 
 MAY = YearMonth(2024, 5)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.domain.commission import (
     group_commission,
     restrict_share,
@@ -16,7 +17,6 @@ from services.performance.domain.commission import (
 )
 from services.performance.domain.commission_tables import CommissionGroup
 from services.performance.domain.completion import Completion, completion
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.seed_tables import seed_commission_catalog
 
@@ -166,8 +166,11 @@ def test_member_list_is_validated(members: list[str], reason: str) -> None:
 def test_equal_shares_always_sum_to_the_group_total(total_minor: int, member_count: int) -> None:
     members = [f"E{n:03d}" for n in range(member_count)]
     shares = share_commission(cny(total_minor), members)
-    assert sum(s.minor for s in shares.values()) == total_minor
-    assert max(s.minor for s in shares.values()) - min(s.minor for s in shares.values()) <= 1
+    assert sum(s.amount_minor for s in shares.values()) == total_minor
+    assert (
+        max(s.amount_minor for s in shares.values()) - min(s.amount_minor for s in shares.values())
+        <= 1
+    )
 
 
 @given(
@@ -184,9 +187,9 @@ def test_weighted_shares_always_sum_to_the_group_total(total_minor: int, parts: 
     weights.append(D(1) - sum(weights, D(0)))
     members = [f"E{n}" for n in range(len(parts))]
     shares = share_commission(cny(total_minor), members, dict(zip(members, weights, strict=True)))
-    assert sum(s.minor for s in shares.values()) == total_minor
+    assert sum(s.amount_minor for s in shares.values()) == total_minor
     for code, weight in zip(members, weights, strict=True):
-        assert abs(shares[code].minor - total_minor * weight) < 1
+        assert abs(shares[code].amount_minor - total_minor * weight) < 1
 
 
 def test_leaver_keeps_the_part_of_the_share_earned_on_qualifying_payments() -> None:

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.domain.commission_conditions import (
     CommissionAccrual,
     Employment,
@@ -19,7 +20,6 @@ from services.performance.domain.commission_conditions import (
     decide_payment,
     forfeit_unpaid_commission,
 )
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 
 JUNE = YearMonth(2024, 6)

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
+from services.common.money import Money
 from services.performance.domain.commission import group_commission
 from services.performance.domain.commission_tables import (
     CommissionGroup,
@@ -20,7 +21,6 @@ from services.performance.domain.commission_tables import (
     fill_gaps,
 )
 from services.performance.domain.completion import Completion
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.seed_tables import (
     SEED_EFFECTIVE_FROM,

@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import InvalidArgument
+from services.common.money import Money
 from services.performance.domain.grades import (
     Grade,
     consecutive_fail_review,
     grade_adjustment,
     grade_for_score,
 )
-from services.performance.domain.money import Money
 from services.performance.domain.period import YearMonth
 
 

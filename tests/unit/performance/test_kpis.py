@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.performance.domain import kpis
 from services.performance.domain.kpi_scoring import (
     DEFAULT_KPI_SETS,
@@ -16,7 +17,6 @@ from services.performance.domain.kpi_scoring import (
     score_kpi,
     score_kpi_set,
 )
-from services.performance.domain.money import Money
 from services.performance.domain.roles import Role
 
 D = Decimal

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument
+from services.common.money import Money
 from services.performance.domain.attendance import AttendanceFact, AttendanceKind
 from services.performance.domain.commission import (
     explain_share,
@@ -17,7 +18,6 @@ from services.performance.domain.commission import (
 from services.performance.domain.commission_tables import CommissionGroup
 from services.performance.domain.completion import Completion, completion
 from services.performance.domain.grades import Grade
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import (
     LineKind,
     PayrollLine,
@@ -44,7 +44,7 @@ def may(day: int, kind: AttendanceKind, minutes: int = 0) -> AttendanceFact:
 
 
 def amounts(statement: PayrollStatement) -> list[tuple[LineKind, int]]:
-    return [(line.kind, line.amount.minor) for line in statement.lines]
+    return [(line.kind, line.amount.amount_minor) for line in statement.lines]
 
 
 def customer_service_statement() -> PayrollStatement:

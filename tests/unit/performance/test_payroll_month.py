@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 
 from services.common.errors import FailedPrecondition
+from services.common.money import Money
 from services.performance.domain.commission_conditions import OrderPayment, ReturnRefund
 from services.performance.domain.commission_tables import CommissionGroup
 from services.performance.domain.grades import Grade
-from services.performance.domain.money import Money
 from services.performance.domain.payroll import LineKind
 from services.performance.domain.payroll_month import (
     BaseScope,
@@ -59,7 +59,7 @@ def refund(order: str, by: str, amount: int, on: date) -> SaleRefund:
 def amounts(statement: object) -> dict[str, int]:
     result: dict[str, int] = {}
     for line in statement.lines:  # type: ignore[attr-defined]
-        result[line.kind.value] = result.get(line.kind.value, 0) + line.amount.minor
+        result[line.kind.value] = result.get(line.kind.value, 0) + line.amount.amount_minor
     return result
 
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
+from services.common.money import Money
 from services.performance.domain.completion import Completion, completion
-from services.performance.domain.money import Money
 from services.performance.domain.performance_pay import (
     PaySettings,
     over_plan_bonus,

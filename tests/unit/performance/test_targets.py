@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from services.performance.domain.money import Money
+from services.common.money import Money
 from services.performance.domain.period import YearMonth
 from services.performance.domain.targets import (
     MonthlyTarget,

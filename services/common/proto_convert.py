@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import overload
 
 from google.protobuf import any_pb2, timestamp_pb2
-from storeops.common.v1 import events_pb2
+from storeops.common.v1 import events_pb2, money_pb2
 
+from services.common.money import Money
 from services.common.outbox import TYPE_URL_PREFIX, StoredEvent
 
 
@@ -23,6 +25,22 @@ def from_timestamp(stamp: timestamp_pb2.Timestamp, present: bool = True) -> date
     if not present:
         return None
     return stamp.ToDatetime(tzinfo=UTC)
+
+
+@overload
+def to_money(value: Money) -> money_pb2.Money: ...
+@overload
+def to_money(value: None) -> None: ...
+def to_money(value: Money | None) -> money_pb2.Money | None:
+    """`storeops.common.v1.Money` of `value` (None stays unset)."""
+    if value is None:
+        return None
+    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
+
+
+def from_money(message: money_pb2.Money) -> Money:
+    """The amount a request carries (InvalidArgument naming `currency_code` when it is not one)."""
+    return Money(message.amount_minor, message.currency_code)
 
 
 def event_message(event: StoredEvent) -> events_pb2.Event:

@@ -18,8 +18,7 @@ from storeops.inventory.v1 import receiving_pb2 as rcv
 from storeops.inventory.v1 import resources_pb2 as res
 
 from services.common.errors import InvalidArgument
-from services.common.money import Money
-from services.common.proto_convert import to_timestamp
+from services.common.proto_convert import from_money, to_money, to_timestamp
 from services.inventory.db.documents import CustomerReturn, StoredCountSheet, StoredTransfer
 from services.inventory.db.planning import StoredPlan, decimal
 from services.inventory.db.receipts import StoredReceipt
@@ -35,19 +34,6 @@ from services.inventory.service.planning import MaterialAlert
 from services.inventory.service.receiving import missing_signatures
 from services.inventory.service.reservations import ReservationView
 from services.inventory.service.supplier_returns import ListedReturn
-
-
-def money(value: Money | None) -> money_pb2.Money | None:
-    """The proto of `value` (None stays unset)."""
-    return None if value is None else money_of(value)
-
-
-def money_of(value: Money) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
-
-
-def from_money(value: money_pb2.Money) -> Money:
-    return Money(value.amount_minor, value.currency_code)
 
 
 def timestamp(stamp: timestamp_pb2.Timestamp, field: str, present: bool = True) -> datetime | None:
@@ -133,7 +119,7 @@ def sku(value: Sku) -> res.Sku:
         color=value.color,
         size=value.size,
         name=value.name,
-        unit_cost=money(value.unit_cost),
+        unit_cost=to_money(value.unit_cost),
         category=value.category,
         key_product=value.key_product,
         packaging_material=value.packaging_material,
@@ -195,7 +181,7 @@ def receipt(value: StoredReceipt) -> res.Receipt:
                 defective=line.defective,
                 good=line.good,
                 lot_id=booking.lot_id,
-                unit_cost=money(booking.unit_cost),
+                unit_cost=to_money(booking.unit_cost),
             )
             for line, booking in zip(domain.lines, value.bookings, strict=True)
         ],
@@ -270,7 +256,7 @@ def reservation(value: ReservationView) -> res.Reservation:
         ],
         expire_time=to_timestamp(domain.expires_at),
         create_time=to_timestamp(domain.created_at),
-        cost_of_goods=money(value.cost_of_goods),
+        cost_of_goods=to_money(value.cost_of_goods),
         close_time=to_timestamp(domain.closed_at),
     )
 
@@ -356,7 +342,7 @@ def stock_return(value: CustomerReturn) -> rcv.StockReturn:
                 sellable=line.sellable,
                 warehouse_code=line.warehouse_code,
                 lot_id=line.lot_id,
-                value=money(line.value),
+                value=to_money(line.value),
             )
             for line in value.lines
         ],
@@ -514,15 +500,15 @@ def warehouse_value(value: WarehouseValue) -> plan.StockValue.WarehouseValue:
     return plan.StockValue.WarehouseValue(
         warehouse_code=value.warehouse_code,
         on_hand=value.on_hand,
-        values=[money_of(m) for m in value.values],
+        values=[to_money(m) for m in value.values],
     )
 
 
 def cost_figures(value: CostFigures) -> plan.CostOfGoodsIssued.CurrencyFigures:
     return plan.CostOfGoodsIssued.CurrencyFigures(
-        cost_of_goods_issued=money(value.cost_of_goods_issued),
-        opening_value=money(value.opening_value),
-        closing_value=money(value.closing_value),
+        cost_of_goods_issued=to_money(value.cost_of_goods_issued),
+        opening_value=to_money(value.opening_value),
+        closing_value=to_money(value.closing_value),
         turnover="" if value.turnover is None else str(value.turnover),
         units_issued=value.units_issued,
     )

@@ -8,7 +8,7 @@ from storeops.inventory.v1 import planning_pb2 as plan
 from storeops.inventory.v1 import resources_pb2 as res
 
 from services.common.feeds import list_events
-from services.common.proto_convert import to_timestamp
+from services.common.proto_convert import to_money, to_timestamp
 from services.inventory.api import convert
 from services.inventory.api.base import ServicerBase
 from services.inventory.db.ledger import LedgerFilter
@@ -99,7 +99,7 @@ class StockApi(ServicerBase):
         totals, warehouses = await ledger.stock_value(self._db, as_of)
         return plan.StockValue(
             as_of=to_timestamp(as_of),
-            totals=[convert.money_of(m) for m in totals],
+            totals=[to_money(m) for m in totals],
             warehouses=[convert.warehouse_value(w) for w in warehouses],
         )
 

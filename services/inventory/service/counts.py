@@ -15,6 +15,7 @@ from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.inventory.db.documents import StoredCountSheet
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.abc_classes import AbcClass, classify_abc
@@ -30,7 +31,6 @@ from services.inventory.domain.ledger import MovementKind
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page
-from services.inventory.service.events import money, zero
 from services.inventory.service.fingerprints import fingerprint, require_same
 from services.inventory.service.postings import Posting
 from services.inventory.service.receiving import defective_warehouse
@@ -210,7 +210,7 @@ async def post_count_sheet(
                     sku_code=sku_code,
                     warehouse_code=sheet.warehouse_code,
                     quantity_delta=delta,
-                    value_delta=money(value),
+                    value_delta=to_money(value),
                     reason=reason,
                     document_type=DOCUMENT,
                     document_id=sheet_id,
@@ -228,9 +228,9 @@ async def post_count_sheet(
                     quantity=quantity,
                     document_type=DOCUMENT,
                     document_id=sheet_id,
-                    value=money(value),
+                    value=to_money(value),
                     available=after[sku_code].available,
-                    value_delta=zero(value.currency),
+                    value_delta=to_money(Money.zero(value.currency)),
                 ),
             )
         await uow.counts.save(posted, POSTED)
@@ -342,7 +342,7 @@ async def scrap_stock(
                 quantity=command.quantity,
                 document_type=SCRAP_DOCUMENT,
                 document_id=command.scrap_id,
-                value_delta=money(value),
+                value_delta=to_money(value),
             ),
         )
         await uow.commit()

@@ -12,6 +12,7 @@ from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.inventory.db.ledger import Discrepancy, LedgerFilter, LedgerRepository
 from services.inventory.db.stock import LedgerRow
 from services.inventory.db.unit_of_work import InventoryDatabase
@@ -20,7 +21,6 @@ from services.inventory.domain.valuation import inventory_turnover
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page
-from services.inventory.service.events import money
 from services.inventory.service.postings import Posting
 
 
@@ -186,7 +186,7 @@ async def reverse_entry(
                 sku_code=row.sku_code,
                 warehouse_code=row.warehouse_code,
                 quantity_delta=delta,
-                value_delta=money(Money(-row.value_delta_minor, row.value_currency)),
+                value_delta=to_money(Money(-row.value_delta_minor, row.value_currency)),
                 reason=reason,
                 document_type=REVERSAL_DOCUMENT,
                 document_id=str(entry_id),

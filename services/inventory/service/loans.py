@@ -10,6 +10,7 @@ from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import WarehouseKind
 from services.inventory.domain.holds import CustomerHold, HoldChange
@@ -18,7 +19,6 @@ from services.inventory.domain.photo_samples import SampleLoan
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page
-from services.inventory.service.events import money, zero
 from services.inventory.service.fingerprints import require_same
 from services.inventory.service.postings import Posting
 from services.inventory.settings import UNASSIGNED_BIN, InventorySettings
@@ -195,9 +195,9 @@ async def _move(
             quantity=out.quantity,
             document_type=LOAN,
             document_id=posting.document_id,
-            value=money(value),
+            value=to_money(value),
             available=after[out.sku_code].available,
-            value_delta=zero(value.currency),
+            value_delta=to_money(Money.zero(value.currency)),
         ),
     )
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
+from services.common.proto_convert import to_money
 from services.inventory.db.receipts import LineBooking, StoredReceipt
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import Warehouse, WarehouseKind
@@ -31,7 +32,6 @@ from services.inventory.domain.supplier_returns import SupplierKind, SupplierRet
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page
-from services.inventory.service.events import money
 from services.inventory.service.fingerprints import fingerprint, require_same
 from services.inventory.service.postings import Posting
 from services.inventory.settings import UNASSIGNED_BIN, InventorySettings
@@ -223,8 +223,8 @@ async def complete_receipt(
                     available=after[movement.sku_code].available,
                     document_id=receipt_id,
                     document_type="receipt",
-                    value=money(value),
-                    value_delta=money(value),
+                    value=to_money(value),
+                    value_delta=to_money(value),
                     lot_id=lot_id,
                     sellable=sellable,
                 ),

@@ -16,6 +16,7 @@ from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import Aborted, InvalidArgument, NotFound
 from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.inventory.db import hot_statements as hot
 from services.inventory.db.reservations import TOMBSTONE
 from services.inventory.db.stock import LedgerRow
@@ -31,7 +32,6 @@ from services.inventory.domain.reservations import (
 )
 from services.inventory.domain.stock_lines import SkuQuantity
 from services.inventory.service.caller import Caller
-from services.inventory.service.events import money
 from services.inventory.service.postings import Posting
 from services.inventory.settings import InventorySettings
 
@@ -218,9 +218,9 @@ async def commit_reservation(
                 ev.StockIssued(
                     sku_code=line.sku_code,
                     quantity=line.quantity,
-                    cost=money(cost),
+                    cost=to_money(cost),
                     document_id=reservation_id,
-                    value_delta=money(Money(-cost.amount_minor, currency)),
+                    value_delta=to_money(Money(-cost.amount_minor, currency)),
                 ),
             )
         total = None

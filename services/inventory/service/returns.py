@@ -16,6 +16,7 @@ from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.inventory.db.documents import CustomerReturn, ReturnedLine
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import WarehouseKind
@@ -24,7 +25,6 @@ from services.inventory.domain.stock_lines import SkuQuantity, validate_lines
 from services.inventory.domain.supplier_returns import SupplierKind, SupplierReturn
 from services.inventory.domain.validation import RESERVATION_ID_MAX_LEN, validate_client_key
 from services.inventory.service.caller import Caller
-from services.inventory.service.events import money
 from services.inventory.service.fingerprints import fingerprint, require_same
 from services.inventory.service.postings import Posting
 from services.inventory.service.receiving import defective_warehouse
@@ -134,8 +134,8 @@ async def return_stock(
                     quantity=done.quantity,
                     sellable=done.sellable,
                     return_id=command.return_id,
-                    value=money(done.value),
-                    value_delta=money(done.value),
+                    value=to_money(done.value),
+                    value_delta=to_money(done.value),
                     available=after[done.sku_code].available,
                     lot_id=done.lot_id,
                 ),

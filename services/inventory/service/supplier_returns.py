@@ -11,6 +11,7 @@ from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.inventory.db.receipts import StoredSupplierReturn
 from services.inventory.db.unit_of_work import InventoryDatabase
 from services.inventory.domain.ledger import MovementKind
@@ -21,7 +22,6 @@ from services.inventory.domain.supplier_returns import (
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page
-from services.inventory.service.events import money
 from services.inventory.service.postings import Posting, Taken
 from services.inventory.settings import InventorySettings
 
@@ -118,7 +118,7 @@ async def clear_supplier_return(
                     quantity=movement.quantity,
                     document_type=DOCUMENT,
                     document_id=return_id,
-                    value_delta=money(value),
+                    value_delta=to_money(value),
                 ),
             )
         await posting.flush(f"clear supplier return {return_id}")

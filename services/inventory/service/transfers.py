@@ -12,6 +12,7 @@ from storeops.inventory.v1 import events_pb2 as ev
 
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.inventory.db.documents import StoredTransfer
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import Warehouse, WarehouseKind
@@ -21,7 +22,6 @@ from services.inventory.domain.transfers import KeeperSignature, Transfer, Trans
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
 from services.inventory.service.catalogue import Page
-from services.inventory.service.events import money, zero
 from services.inventory.service.fingerprints import fingerprint, require_same
 from services.inventory.service.postings import Posting
 from services.inventory.settings import UNASSIGNED_BIN, InventorySettings
@@ -244,8 +244,8 @@ async def _post(
                 quantity=out.quantity,
                 document_type=DOCUMENT,
                 document_id=transfer_id,
-                value=money(value),
+                value=to_money(value),
                 available=after[out.sku_code].available,
-                value_delta=zero(value.currency),
+                value_delta=to_money(Money.zero(value.currency)),
             ),
         )

@@ -8,7 +8,7 @@ from datetime import datetime
 from storeops.orders.v1 import after_sales_pb2 as asp
 from storeops.orders.v1 import cases_pb2, fulfilment_pb2, resources_pb2
 
-from services.common.proto_convert import to_timestamp
+from services.common.proto_convert import to_money, to_timestamp
 from services.orders.db.after_sales_store import LoadedRequest
 from services.orders.domain.complaints import Complaint
 from services.orders.domain.customer_reviews import CustomerReview
@@ -22,7 +22,6 @@ from services.orders.domain.review_batch import ReviewBatchResult
 from services.orders.domain.shipping import Shipment
 from services.orders.domain.verification import VerificationResult
 from services.orders.domain.waves import WavePolicy, assign_wave, wave_outcome
-from services.orders.service.events import money
 from services.orders.service.fulfilment import StoredBatch, WaveReport
 
 MASKED = "***"
@@ -74,13 +73,13 @@ def order(value: Order, *, reveal: bool, waves: WavePolicy, now: datetime) -> re
             resources_pb2.OrderLine(
                 sku_code=line.sku_code,
                 quantity=line.quantity,
-                unit_price=money(line.unit_price),
-                line_total=money(line.line_total),
+                unit_price=to_money(line.unit_price),
+                line_total=to_money(line.line_total),
                 line_no=line.line_no,
             )
             for line in value.lines
         ],
-        total=money(value.total),
+        total=to_money(value.total),
         paid=value.paid,
         buyer_message=value.buyer_message,
         service_note=value.service_note,
@@ -228,10 +227,10 @@ def refund(value: Refund, handled_by: str | None = None) -> asp.Refund:
         refund_id=value.refund_id,
         order_id=value.order_id,
         lines=[
-            asp.RefundLine(line_no=ln.line_no, quantity=ln.quantity, amount=money(ln.amount))
+            asp.RefundLine(line_no=ln.line_no, quantity=ln.quantity, amount=to_money(ln.amount))
             for ln in value.lines
         ],
-        total=money(value.total),
+        total=to_money(value.total),
         reason=value.reason,
         refund_time=to_timestamp(value.refunded_at),
         refunded_by=value.refunded_by,
@@ -356,7 +355,7 @@ def invoice(invoice_id: str, value: InvoiceRequest) -> cases_pb2.Invoice:
         order_id=value.order_id,
         title=value.title,
         tax_id=value.tax_id,
-        amount=money(value.amount),
+        amount=to_money(value.amount),
         request_time=to_timestamp(value.requested_at),
         requested_by=value.requested_by,
     )

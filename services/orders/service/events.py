@@ -14,11 +14,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from google.protobuf.message import Message
-from storeops.common.v1 import money_pb2
 from storeops.orders.v1 import events_pb2 as ev
 
 from services.common.money import Money
-from services.common.proto_convert import to_timestamp
+from services.common.proto_convert import to_money, to_timestamp
 from services.orders.db.order_rows import Snapshot
 from services.orders.domain.after_sales import AfterSalesRequest, AfterSalesStatus
 from services.orders.domain.complaints import Complaint
@@ -37,10 +36,6 @@ _STEP_STATUSES = frozenset(
 )
 
 
-def money(value: Money) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
-
-
 def _status(value: OrderStatus) -> str:
     return value.value
 
@@ -50,7 +45,7 @@ def facts(order: Order) -> ev.OrderFacts:
         order_id=order.order_id,
         channel=order.channel.value,
         external_order_id=order.external_order_id,
-        total=money(order.total),
+        total=to_money(order.total),
         handled_by=order.handled_by or "",
         place_time=to_timestamp(order.placed_at),
         paid=order.paid,
@@ -65,9 +60,9 @@ def event_lines(order: Order, quantities: Iterable[tuple[int, int]]) -> list[ev.
             ev.EventLine(
                 sku_code=line.sku_code,
                 quantity=qty,
-                unit_price=money(line.unit_price),
+                unit_price=to_money(line.unit_price),
                 line_no=line_no,
-                amount=money(line.unit_price.times(qty)),
+                amount=to_money(line.unit_price.times(qty)),
             )
         )
     return lines
@@ -172,7 +167,7 @@ def _milestone(
                 status=_status(status),
                 previous_status=_status(before.status),
                 handled_by=order.handled_by or "",
-                total=money(order.total),
+                total=to_money(order.total),
                 channel=order.channel.value,
                 change_time=to_timestamp(at),
                 actor=actor,
@@ -186,7 +181,7 @@ def placed(order: Order) -> ev.OrderPlaced:
         order_id=order.order_id,
         channel=order.channel.value,
         lines=_all_lines(order),
-        total=money(order.total),
+        total=to_money(order.total),
         paid=order.paid,
         handled_by=order.handled_by or "",
         place_time=to_timestamp(order.placed_at),
@@ -198,7 +193,7 @@ def placed(order: Order) -> ev.OrderPlaced:
 
 def payment(order: Order, at: datetime, actor: str) -> ev.PaymentReceived:
     return ev.PaymentReceived(
-        order=facts(order), amount=money(order.total), payment_time=to_timestamp(at), actor=actor
+        order=facts(order), amount=to_money(order.total), payment_time=to_timestamp(at), actor=actor
     )
 
 
@@ -213,7 +208,7 @@ def shipped(order: Order, shipment: Shipment, waves: WavePolicy) -> ev.OrderShip
         carrier=shipment.carrier,
         tracking_number=shipment.tracking_number,
         lines=event_lines(order, shipment.quantities),
-        amount=money(_value(order, shipment.quantities)),
+        amount=to_money(_value(order, shipment.quantities)),
         complete=complete,
         wave_deadline=to_timestamp(wave.deadline) if wave else None,
         shipped_by=shipment.shipped_by,
@@ -253,7 +248,7 @@ def return_received(order: Order, request: AfterSalesRequest, at: datetime) -> E
         kind=_kind(request),
         reason=_reason(request),
         lines=event_lines(order, received),
-        amount=money(_value(order, received)),
+        amount=to_money(_value(order, received)),
         receive_time=to_timestamp(at),
         handled_by=request.handled_by or "",
         received_by=request.received_by or "",
@@ -275,7 +270,7 @@ def return_resolved(order: Order, request: AfterSalesRequest, at: datetime) -> E
         open_time=to_timestamp(request.opened_at),
     )
     if request.status is AfterSalesStatus.REFUNDED and request.refund is not None:
-        message.refund_amount.CopyFrom(money(request.refund.total))
+        message.refund_amount.CopyFrom(to_money(request.refund.total))
     return request.request_id, message
 
 
@@ -284,16 +279,16 @@ def refund_issued(order: Order, refund: Refund, handled_by: str | None) -> Event
         ev.EventLine(
             sku_code=order.line(ln.line_no).sku_code,
             quantity=ln.quantity,
-            unit_price=money(order.line(ln.line_no).unit_price),
+            unit_price=to_money(order.line(ln.line_no).unit_price),
             line_no=ln.line_no,
-            amount=money(ln.amount),
+            amount=to_money(ln.amount),
         )
         for ln in refund.lines
     ]
     return refund.refund_id, ev.RefundIssued(
         refund_id=refund.refund_id,
         order=facts(order),
-        amount=money(refund.total),
+        amount=to_money(refund.total),
         reason=refund.reason,
         refund_time=to_timestamp(refund.refunded_at),
         source=refund.source,

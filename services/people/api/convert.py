@@ -10,7 +10,7 @@ from storeops.common.v1 import money_pb2
 
 from services.common.errors import InvalidArgument
 from services.common.money import Money
-from services.common.proto_convert import from_timestamp, to_timestamp
+from services.common.proto_convert import from_money, from_timestamp, to_timestamp
 
 
 def parse_date(text: str, field_path: str) -> date:
@@ -39,7 +39,7 @@ def parse_time(text: str, field_path: str) -> time | None:
 
 def money(value: money_pb2.Money, field_path: str) -> Money:
     try:
-        return Money(value.amount_minor, value.currency_code)
+        return from_money(value)
     except InvalidArgument as exc:
         if not exc.violations:
             raise
@@ -47,12 +47,6 @@ def money(value: money_pb2.Money, field_path: str) -> Money:
         raise InvalidArgument.for_field(
             f"{field_path}.{sub}" if sub else field_path, exc.violations[0].description
         ) from exc
-
-
-def money_message(value: Money | None) -> money_pb2.Money | None:
-    if value is None:
-        return None
-    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
 
 
 def decimal(text: str, field_path: str) -> Decimal:

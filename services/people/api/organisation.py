@@ -7,12 +7,12 @@ from typing import TypeAlias
 import grpc
 from storeops.people.v1 import organisation_pb2 as opb
 
+from services.common.proto_convert import to_money
 from services.people.api.base import Base
 from services.people.api.convert import (
     date_text,
     mask_paths,
     money,
-    money_message,
     parse_date,
     timestamp,
 )
@@ -67,7 +67,7 @@ def employee_message(result: EmployeeResult) -> opb.Employee:
         hire_date=date_text(v.hire_date),
         leave_date=date_text(v.leave_date),
         status=v.status.value,
-        base_salary=money_message(v.base_salary),
+        base_salary=to_money(v.base_salary),
         contact=opb.Contact(email=v.contact.email or "", phone=v.contact.phone or ""),
         salary_masked=v.salary_masked,
         contact_masked=v.contact_masked,
@@ -79,7 +79,7 @@ def employee_message(result: EmployeeResult) -> opb.Employee:
 def salary_change_message(change: SalaryChange) -> opb.SalaryChange:
     return opb.SalaryChange(
         effective_date=change.effective_date.isoformat(),
-        base_salary=money_message(change.base_salary),
+        base_salary=to_money(change.base_salary),
         reason=change.reason,
         recorded_by=change.recorded_by or "",
         record_time=timestamp(change.recorded_at),
@@ -100,7 +100,7 @@ def position_change_message(change: PositionAssignment) -> opb.PositionChange:
 def salary_message(result: SalaryResult) -> opb.Salary:
     return opb.Salary(
         employee_code=result.employee_code,
-        base_salary=money_message(result.current.base_salary),
+        base_salary=to_money(result.current.base_salary),
         effective_date=result.current.effective_date.isoformat(),
         changes=[salary_change_message(c) for c in result.changes],
     )

@@ -9,13 +9,13 @@ import grpc
 from storeops.people.v1 import training_pb2 as tpb
 
 from services.common.errors import InvalidArgument
+from services.common.proto_convert import to_money
 from services.people.api.base import Base
 from services.people.api.convert import (
     decimal,
     decimal_text,
     instant,
     money,
-    money_message,
     parse_date,
     timestamp,
 )
@@ -65,7 +65,7 @@ def plan_message(plan: TrainingPlan) -> tpb.TrainingPlan:
         year=plan.year,
         title=plan.title,
         goals=list(plan.goals),
-        budget=money_message(plan.budget),
+        budget=to_money(plan.budget),
         evaluation_method=plan.evaluation_method,
         courses=[course_message(c) for c in plan.courses],
         schedule=[
@@ -92,7 +92,7 @@ def session_message(session: TrainingSession) -> tpb.TrainingSession:
         start_time=timestamp(session.starts_at),
         end_time=timestamp(session.ends_at),
         capacity=session.capacity,
-        cost=money_message(session.cost),
+        cost=to_money(session.cost),
         status=session.status.value,
         enrolled=[e.employee_code for e in session.enrolments],
         attendees=sorted(session.attendees),
@@ -181,8 +181,8 @@ def report_message(r: PlanCompletionReport) -> tpb.PlanCompletionReport:
         average_format=decimal_text(r.average_format),
         average_trainer=decimal_text(r.average_trainer),
         average_feedback=decimal_text(r.average_feedback),
-        budget=money_message(r.budget),
-        budget_used=money_message(r.budget_used),
+        budget=to_money(r.budget),
+        budget_used=to_money(r.budget_used),
         budget_used_rate=decimal_text(r.budget_used_rate),
     )
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from storeops.common.v1 import money_pb2
 from storeops.people.v1 import events_pb2 as ev
 
-from services.common.money import Money
-from services.common.proto_convert import to_timestamp
+from services.common.proto_convert import to_money, to_timestamp
 from services.people.domain.employees import Employee
 from services.people.domain.positions import PositionLevel
 
@@ -21,10 +19,6 @@ class Field:
     SALARY = "SALARY"
     SUPERVISOR = "SUPERVISOR"
     NAME = "NAME"
-
-
-def money(value: Money) -> money_pb2.Money:
-    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
 
 
 def level(value: PositionLevel) -> str:
@@ -40,7 +34,7 @@ def employee_hired(employee: Employee, position_level: PositionLevel) -> ev.Empl
         position_level=level(position_level),
         supervisor_code=employee.supervisor_code or "",
         hire_date=employee.hire_date.isoformat(),
-        base_salary=money(employee.base_salary),
+        base_salary=to_money(employee.base_salary),
     )
 
 
@@ -63,7 +57,7 @@ def employee_changed(
         position_code=employee.position_code,
         position_level=level(position_level),
         supervisor_code=employee.supervisor_code or "",
-        base_salary=money(employee.base_salary),
+        base_salary=to_money(employee.base_salary),
         reason=reason,
         changed_by=changed_by,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from storeops.common.v1 import money_pb2
 from storeops.performance.v1 import appraisals_pb2 as ap
 from storeops.performance.v1 import commission_pb2 as cm
 from storeops.performance.v1 import facts_pb2 as fa
@@ -13,7 +12,7 @@ from storeops.performance.v1 import statements_pb2 as st
 from storeops.performance.v1 import targets_pb2 as tg
 
 from services.common.errors import InvalidArgument
-from services.common.money import Money
+from services.common.proto_convert import to_money
 from services.performance.db.appraisals import StoredAppraisal
 from services.performance.db.commission import StoredTable
 from services.performance.db.statements import StoredStatement
@@ -52,16 +51,6 @@ def decimal(text: str, field: str) -> Decimal:
     if not value.is_finite():
         raise InvalidArgument.for_field(field, f"{text!r} is not a finite decimal")
     return value
-
-
-def money_in(value: money_pb2.Money) -> Money:
-    return Money(value.amount_minor, value.currency_code)
-
-
-def money_out(value: Money | None) -> money_pb2.Money | None:
-    if value is None:
-        return None
-    return money_pb2.Money(currency_code=value.currency, amount_minor=value.amount_minor)
 
 
 def text(value: object | None) -> str:
@@ -114,18 +103,14 @@ def target_out(record: TargetRecord) -> tg.Target:
     )
     current = record.current
     if current is not None:
-        message.amount.CopyFrom(
-            money_pb2.Money(
-                currency_code=current.amount.currency, amount_minor=current.amount.amount_minor
-            )
-        )
+        message.amount.CopyFrom(to_money(current.amount))
         message.set_by = current.set_by
         message.set_on = str(current.set_on)
         message.approved_by = current.approved_by or ""
     if record.pending is not None:
         message.pending.CopyFrom(
             tg.PendingTargetChange(
-                amount=money_out(record.pending.amount),
+                amount=to_money(record.pending.amount),
                 proposed_by=record.pending.proposed_by,
                 proposed_on=str(record.pending.proposed_on),
                 reason=record.pending.reason,
@@ -244,14 +229,14 @@ def statement_out(stored: StoredStatement) -> st.Statement:
         lines=[
             st.StatementLine(
                 kind=line.kind.value,
-                amount=money_out(line.amount),
+                amount=to_money(line.amount),
                 rule=line.rule,
                 explanation=line.explanation,
                 inputs=dict(line.inputs),
             )
             for line in s.lines
         ],
-        total=money_out(s.total()),
+        total=to_money(s.total()),
         approved_by=s.approved_by or "",
         approved_on=text(s.approved_on),
         flags=list(stored.flags),

@@ -9,7 +9,7 @@ from storeops.performance.v1 import performance_service_pb2 as pb
 from services.common.audit import AuditQuery
 from services.common.money import Money
 from services.common.paging import decode_token, encode_token, page_size
-from services.common.proto_convert import to_timestamp
+from services.common.proto_convert import to_money, to_timestamp
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
 from services.performance.service import (
@@ -131,9 +131,9 @@ class FactRpcs(Base):
                     commission_group=groups.get(r.employee_code, ""),
                     shop=r.shop,
                     orders=r.orders,
-                    ordered=c.money_out(Money(r.ordered, r.currency)),
-                    collected=c.money_out(Money(r.collected, r.currency)),
-                    refunded=c.money_out(Money(r.refunded, r.currency)),
+                    ordered=to_money(Money(r.ordered, r.currency)),
+                    collected=to_money(Money(r.collected, r.currency)),
+                    refunded=to_money(Money(r.refunded, r.currency)),
                     units=r.units,
                 )
                 for r in rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from storeops.performance.v1 import reports_pb2 as rp
 
+from services.common.proto_convert import to_money
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
 from services.performance.domain.reports import RankBy
@@ -66,16 +67,16 @@ class ReportRpcs(Base):
             groups=[
                 rp.GroupCommissionReport(
                     group=c.group_out(g.record.group),
-                    base=c.money_out(g.record.base),
+                    base=to_money(g.record.base),
                     completion=g.record.completion,
                     rate=g.record.rate,
                     table_version=g.record.table_version or 0,
-                    total=None if g.total_masked else c.money_out(g.record.amount),
+                    total=None if g.total_masked else to_money(g.record.amount),
                     masked=g.total_masked,
                     members=[
                         rp.GroupMemberShare(
                             employee_code=m.employee_code,
-                            amount=c.money_out(m.amount),
+                            amount=to_money(m.amount),
                             masked=m.amount is None,
                         )
                         for m in g.members

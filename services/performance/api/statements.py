@@ -5,6 +5,7 @@ from __future__ import annotations
 from storeops.performance.v1 import statements_pb2 as st
 
 from services.common.paging import decode_token, encode_token, page_size
+from services.common.proto_convert import from_money
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
 from services.performance.service import (
@@ -59,6 +60,6 @@ class StatementRpcs(Base):
                 self._deps,
                 request.employee_code,
                 c.month(request.month),
-                [(c.money_in(a.amount), a.reason) for a in request.adjustments],
+                [(from_money(a.amount), a.reason) for a in request.adjustments],
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from storeops.performance.v1 import targets_pb2 as tg
 
 from services.common.paging import decode_token, encode_token, page_size
+from services.common.proto_convert import from_money
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
 from services.performance.service import (
@@ -19,7 +20,7 @@ class TargetRpcs(Base):
             c.scope_in(request.scope),
             request.subject_code,
             c.month(request.month),
-            c.money_in(request.amount),
+            from_money(request.amount),
             request.reason,
         )
         return c.target_out(record)

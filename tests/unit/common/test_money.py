@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from storeops.common.v1 import money_pb2
 
 from services.common.errors import FailedPrecondition, InvalidArgument
 from services.common.money import (
@@ -20,6 +21,7 @@ from services.common.money import (
     to_fraction,
     total,
 )
+from services.common.proto_convert import from_money, to_money
 
 
 def test_money_adds_and_subtracts_within_one_currency() -> None:
@@ -142,3 +144,13 @@ def test_only_exact_numbers_are_rounded(value: object) -> None:
         to_fraction(value, "ratio")  # type: ignore[arg-type]
     assert err.value.reason == "NOT_AN_EXACT_NUMBER"
     assert err.value.violations[0].field == "ratio"
+
+
+def test_money_travels_as_the_common_proto_and_back() -> None:
+    message = to_money(Money(-1_250, "USD"))
+    assert (message.currency_code, message.amount_minor) == ("USD", -1_250)
+    assert from_money(message) == Money(-1_250, "USD")
+    assert to_money(None) is None
+    with pytest.raises(InvalidArgument) as err:
+        from_money(money_pb2.Money())  # an unset message has no currency
+    assert err.value.violations[0].field == "currency_code"

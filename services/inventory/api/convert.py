@@ -18,9 +18,10 @@ from storeops.inventory.v1 import receiving_pb2 as rcv
 from storeops.inventory.v1 import resources_pb2 as res
 
 from services.common.errors import InvalidArgument
+from services.common.money import quantize_half_up
 from services.common.proto_convert import from_money, to_money, to_timestamp
 from services.inventory.db.documents import CustomerReturn, StoredCountSheet, StoredTransfer
-from services.inventory.db.planning import StoredPlan, decimal
+from services.inventory.db.planning import StoredPlan
 from services.inventory.db.receipts import StoredReceipt
 from services.inventory.domain.catalogue import Bin, Sku, Warehouse, WarehouseKind
 from services.inventory.domain.holds import CustomerHold, HoldPolicy
@@ -55,12 +56,7 @@ def day(value: date | None) -> str:
 
 
 def fixed(value: Fraction | Decimal | None, places: int) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        value = Fraction(value)
-    rounded = decimal(value, places)
-    return "" if rounded is None else str(rounded)
+    return "" if value is None else str(quantize_half_up(value, places))
 
 
 def warehouse_kind(kind: int) -> WarehouseKind | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.money import quantize_half_up
 from services.inventory.db import tables as t
 from services.inventory.domain.replenishment import (
     PlanReason,
@@ -48,13 +49,8 @@ class StoredPlan:
 
 
 def decimal(value: Fraction | None, places: int) -> Decimal | None:
-    """Round a Fraction half up to `places` decimals (for storage and display)."""
-    if value is None:
-        return None
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        quantum, rounding=ROUND_HALF_UP
-    )
+    """Round a Fraction half up to `places` decimals (for storage)."""
+    return None if value is None else quantize_half_up(value, places)
 
 
 class PlanRepository:

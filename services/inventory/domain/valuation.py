@@ -14,7 +14,6 @@ layer shows it as "n/a".
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.common.errors import InvalidArgument
-from services.common.money import Money, same_currency, total
+from services.common.money import Money, quantize_half_up, same_currency, total
 from services.inventory.domain.lots import Lot
 from services.inventory.domain.validation import validate_aware
 
@@ -69,11 +68,4 @@ def inventory_turnover(cogs: Money, opening: Money, closing: Money) -> Decimal |
     both = opening + closing
     if both.amount_minor == 0:
         return None
-    return _round_half_up(Fraction(2 * cogs.amount_minor, both.amount_minor), TURNOVER_PLACES)
-
-
-def _round_half_up(value: Fraction, places: int) -> Decimal:
-    scaled = abs(value) * 10**places
-    units = math.floor(scaled + Fraction(1, 2))
-    sign = -1 if value < 0 else 1
-    return Decimal(sign * units).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+    return quantize_half_up(Fraction(2 * cogs.amount_minor, both.amount_minor), TURNOVER_PLACES)

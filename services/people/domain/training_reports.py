@@ -17,25 +17,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 
-from services.common.money import Money
+from services.common.money import Money, quantize_half_up
 from services.people.domain.training_courses import CourseCategory, TrainingMode
 from services.people.domain.training_plans import TrainingPlan
 from services.people.domain.training_sessions import SessionStatus, TrainingSession
 from services.people.domain.validation import require_aware
 
-_RATE = Decimal("0.0001")
-_AVERAGE = Decimal("0.01")
+_RATE_PLACES = 4
+_AVERAGE_PLACES = 2
 
 
 def ratio(
-    numerator: int | Decimal, denominator: int | Decimal, places: Decimal = _RATE
+    numerator: int | Decimal, denominator: int | Decimal, places: int = _RATE_PLACES
 ) -> Decimal | None:
     """numerator / denominator, ROUND_HALF_UP to `places`; None when the denominator is 0."""
     if denominator == 0:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(places, rounding=ROUND_HALF_UP)
+    return quantize_half_up(Fraction(numerator) / Fraction(denominator), places)
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,10 @@ def plan_completion_report(
         passes=passes,
         pass_rate=ratio(passes, len(assessed)),
         feedback_count=n,
-        average_usefulness=ratio(usefulness, n, _AVERAGE),
-        average_format=ratio(format_, n, _AVERAGE),
-        average_trainer=ratio(trainer, n, _AVERAGE),
-        average_feedback=ratio(usefulness + format_ + trainer, 3 * n, _AVERAGE),
+        average_usefulness=ratio(usefulness, n, _AVERAGE_PLACES),
+        average_format=ratio(format_, n, _AVERAGE_PLACES),
+        average_trainer=ratio(trainer, n, _AVERAGE_PLACES),
+        average_feedback=ratio(usefulness + format_ + trainer, 3 * n, _AVERAGE_PLACES),
         budget=plan.budget,
         budget_used=used,
         budget_used_rate=ratio(used.amount_minor, plan.budget.amount_minor),

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 from services.common.errors import AlreadyExists, FailedPrecondition, InvalidArgument
-from services.common.money import Money
+from services.common.money import Money, quantize_half_up
 from services.people.domain.employees import EmploymentStatus
 from services.people.domain.training_courses import AssessmentKind, Course, Trainer, validate_score
 from services.people.domain.training_plans import TrainingPlan
 from services.people.domain.validation import require_aware, validate_text
 
-_HOUR = Decimal(3600)
+_HOUR_SECONDS = 3600
 _RATING_RANGE = range(1, 6)
 
 
@@ -194,8 +195,8 @@ class TrainingSession:
     @property
     def hours(self) -> Decimal:
         """Length of the session in hours, to 0.01 (ROUND_HALF_UP)."""
-        seconds = Decimal((self.ends_at - self.starts_at) // timedelta(seconds=1))
-        return (seconds / _HOUR).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        seconds = (self.ends_at - self.starts_at) // timedelta(seconds=1)
+        return quantize_half_up(Fraction(seconds, _HOUR_SECONDS), 2)
 
     def is_enrolled(self, employee_code: str) -> bool:
         """True when `employee_code` holds a place."""

@@ -37,4 +37,4 @@ class PermissionSet:
         return cached
 
     def __repr__(self) -> str:
-        return f"PermissionSet({list(self.patterns)!r})"
+        return f"{type(self).__name__}({list(self.patterns)!r})"

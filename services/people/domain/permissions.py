@@ -4,11 +4,11 @@ Grammar: a permission is three segments of `[a-z][a-z0-9_]*` (`inventory.receipt
 A pattern has one to three segments, each a literal or `*`; a `*` matches exactly one segment,
 and a pattern shorter than three segments must end in `*`, which then covers the remaining
 segments (`inventory.*` = `inventory.*.*`, `*` = everything). So `inventory.*.read` grants
-reading every inventory resource. This agrees with `services.common.permissions` on every
-three-segment permission; `inventory.receipts` (no trailing `*`) is refused as ambiguous.
+reading every inventory resource. `inventory.receipts` (no trailing `*`) is refused as ambiguous.
 
-`PermissionMatcher` compiles a set of patterns into a two-level index so that a check is at
-most four dictionary look-ups, whatever the number of patterns.
+This module checks that grammar (roles are edited here, so a typing mistake must be refused);
+whether a pattern grants a permission is decided by `services.common.permissions`, the same
+matcher every service's auth uses.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from services.common.errors import InvalidArgument, PermissionDenied
+from services.common.permissions import PermissionSet, pattern_matches
 
 WILDCARD = "*"
 _SEGMENT = re.compile(r"[a-z][a-z0-9_]*")
@@ -94,53 +95,31 @@ class PermissionPattern:
 
     def matches(self, permission: Permission) -> bool:
         """True when this pattern grants `permission`."""
-        return (
-            self.service in (WILDCARD, permission.service)
-            and self.resource in (WILDCARD, permission.resource)
-            and self.action in (WILDCARD, permission.action)
-        )
+        return pattern_matches(self.text, str(permission))
 
     def __str__(self) -> str:
         return self.text
 
 
-class PermissionMatcher:
-    """A compiled set of patterns: `allows("orders.orders.place")` in O(1)."""
+class PermissionMatcher(PermissionSet):
+    """A set of grant patterns written in this grammar: `allows("orders.orders.place")`.
 
-    __slots__ = ("_index", "_patterns")
+    Construction refuses malformed patterns and `allows` refuses a permission that is not
+    concrete (both InvalidArgument); the matching itself is `PermissionSet`'s.
+    """
+
+    __slots__ = ()
 
     def __init__(self, patterns: Iterable[PermissionPattern | str]) -> None:
-        parsed = [
-            p if isinstance(p, PermissionPattern) else PermissionPattern.parse(p) for p in patterns
-        ]
-        index: dict[str, dict[str, set[str]]] = {}
-        for pattern in parsed:
-            index.setdefault(pattern.service, {}).setdefault(pattern.resource, set()).add(
-                pattern.action
-            )
-        self._index: dict[str, dict[str, frozenset[str]]] = {
-            service: {resource: frozenset(actions) for resource, actions in resources.items()}
-            for service, resources in index.items()
-        }
-        self._patterns = tuple(sorted({p.text for p in parsed}))
-
-    @property
-    def patterns(self) -> tuple[str, ...]:
-        """The distinct patterns, sorted."""
-        return self._patterns
+        super().__init__(
+            p.text if isinstance(p, PermissionPattern) else PermissionPattern.parse(p).text
+            for p in patterns
+        )
 
     def allows(self, permission: Permission | str) -> bool:
         """True when some pattern grants `permission`."""
         wanted = permission if isinstance(permission, Permission) else Permission.parse(permission)
-        for service in (wanted.service, WILDCARD):
-            resources = self._index.get(service)
-            if resources is None:
-                continue
-            for resource in (wanted.resource, WILDCARD):
-                actions = resources.get(resource)
-                if actions is not None and (wanted.action in actions or WILDCARD in actions):
-                    return True
-        return False
+        return super().allows(str(wanted))
 
     def require(self, permission: Permission | str) -> None:
         """Raise PermissionDenied naming the missing permission."""
@@ -154,7 +133,4 @@ class PermissionMatcher:
             raise error
 
     def __or__(self, other: PermissionMatcher) -> PermissionMatcher:
-        return PermissionMatcher((*self._patterns, *other._patterns))
-
-    def __repr__(self) -> str:
-        return f"PermissionMatcher({list(self._patterns)!r})"
+        return PermissionMatcher((*self.patterns, *other.patterns))

@@ -46,7 +46,7 @@ async def get_warehouse(db: InventoryDatabase, code: str) -> Warehouse:
 async def list_warehouses(
     db: InventoryDatabase, kind: WarehouseKind | None, page_size: int, page_token: str
 ) -> Page[Warehouse]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     async with db.unit_of_work() as uow:
         rows = await uow.warehouses.find(kind, paging.after_key(page_token), limit)
     last = {"k": rows[-1].code} if rows else None
@@ -81,7 +81,7 @@ async def create_bin(db: InventoryDatabase, bin_: Bin) -> Bin:
 async def list_bins(
     db: InventoryDatabase, warehouse_code: str, page_size: int, page_token: str
 ) -> Page[Bin]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     async with db.unit_of_work() as uow:
         _found(await uow.warehouses.get(warehouse_code), f"warehouse {warehouse_code}")
         rows = await uow.bins.find(warehouse_code, paging.after_key(page_token), limit)
@@ -115,7 +115,7 @@ class SkuFilter:
 async def list_skus(
     db: InventoryDatabase, where: SkuFilter, page_size: int, page_token: str
 ) -> Page[Sku]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     async with db.unit_of_work() as uow:
         rows = await uow.skus.find(
             style_code=where.style_code,
@@ -193,7 +193,7 @@ async def list_bin_stock(
     page_size: int,
     page_token: str,
 ) -> Page[BinStock]:
-    limit = paging.size(page_size, default=100, maximum=1000)
+    limit = paging.page_size(page_size, default=100, maximum=1000)
     position = paging.after_pair(page_token, "b")
     async with db.unit_of_work() as uow:
         _found(await uow.warehouses.get(warehouse_code), f"warehouse {warehouse_code}")

@@ -249,7 +249,7 @@ async def get_count_sheet(db: InventoryDatabase, sheet_id: str) -> StoredCountSh
 async def list_count_sheets(
     db: InventoryDatabase, warehouse_code: str, status: str, page_size: int, page_token: str
 ) -> Page[StoredCountSheet]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     async with db.unit_of_work() as uow:
         rows = await uow.counts.find(
             warehouse_code=warehouse_code,

@@ -28,7 +28,7 @@ async def list_entries(
     db: InventoryDatabase, where: LedgerFilter, page_size: int, page_token: str
 ) -> Page[Any]:
     """Entries oldest first (by id), keyset-paged."""
-    limit = paging.size(page_size, default=100, maximum=1000)
+    limit = paging.page_size(page_size, default=100, maximum=1000)
     async with db.unit_of_work() as uow:
         rows = await uow.ledger.find(where, paging.after_int(page_token), limit)
     last = {"k": int(rows[-1].id)} if rows else None

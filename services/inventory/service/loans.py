@@ -144,7 +144,7 @@ async def list_sample_loans(
     page_token: str,
 ) -> Page[SampleLoan]:
     """Loans by due date; `overdue_only` gives the overdue list (longest overdue first)."""
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     today = settings.business_date(now)
     async with db.unit_of_work() as uow:
         rows = await uow.samples.find(
@@ -317,7 +317,7 @@ async def expire_due_holds(
 async def list_holds(
     db: InventoryDatabase, status: str, sku_code: str, page_size: int, page_token: str
 ) -> Page[CustomerHold]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     async with db.unit_of_work() as uow:
         rows = await uow.holds.find(
             status=status, sku_code=sku_code, before=paging.after_time(page_token), limit=limit

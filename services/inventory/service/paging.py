@@ -8,10 +8,16 @@ from typing import Any
 from services.common.errors import InvalidArgument
 from services.common.paging import decode_token, encode_token, page_size
 
-
-def size(requested: int, default: int = 50, maximum: int = 500) -> int:
-    """The page size to use."""
-    return page_size(requested, default, maximum)
+# page_size is common's, here so that a List use case reads `paging.page_size(page_size)`.
+__all__ = [
+    "after_date",
+    "after_int",
+    "after_key",
+    "after_pair",
+    "after_time",
+    "next_token",
+    "page_size",
+]
 
 
 def after_key(token: str) -> str | None:

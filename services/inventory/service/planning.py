@@ -173,7 +173,7 @@ async def get_plan(db: InventoryDatabase, plan_id: str) -> StoredPlan:
 async def list_plans(
     db: InventoryDatabase, status: str, page_size: int, page_token: str
 ) -> Page[StoredPlan]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     after = paging.after_key(page_token)
     async with db.unit_of_work() as uow:
         rows = await uow.plans.find(

@@ -290,7 +290,7 @@ async def list_receipts(
     page_size: int,
     page_token: str,
 ) -> Page[StoredReceipt]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     async with db.unit_of_work() as uow:
         rows = await uow.receipts.find(
             status=status,

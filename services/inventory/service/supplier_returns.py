@@ -55,7 +55,7 @@ async def list_supplier_returns(
     page_token: str,
 ) -> Page[ListedReturn]:
     """Oldest listing first; OVERDUE keeps the pending ones past their clearing date."""
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     today = settings.business_date(now)
     pending = {
         ReturnFilter.PENDING: True,

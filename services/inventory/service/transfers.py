@@ -171,7 +171,7 @@ async def get_transfer(db: InventoryDatabase, transfer_id: str) -> StoredTransfe
 async def list_transfers(
     db: InventoryDatabase, status: str, warehouse_code: str, page_size: int, page_token: str
 ) -> Page[StoredTransfer]:
-    limit = paging.size(page_size)
+    limit = paging.page_size(page_size)
     async with db.unit_of_work() as uow:
         rows = await uow.transfers.find(
             status=status,

@@ -6,13 +6,13 @@ import grpc
 from storeops.orders.v1 import after_sales_pb2 as asp
 
 from services.common.money import Money
+from services.common.paging import page_size
 from services.orders.api import convert
 from services.orders.api.base import ApiBase
 from services.orders.api.paging import keyset_position, keyset_token, offset_page
 from services.orders.db.after_sales_store import LoadedRequest
 from services.orders.domain.after_sales import QcVerdict
 from services.orders.domain.after_sales_rules import AfterSalesKind, ReturnReason
-from services.orders.domain.query import resolve_page_size
 from services.orders.domain.returned_goods import UnitDisposition
 from services.orders.service import after_sales
 
@@ -50,7 +50,7 @@ class AfterSalesApi(ApiBase):
     async def ListAfterSales(
         self, request: asp.ListAfterSalesRequest, context: grpc.aio.ServicerContext
     ) -> asp.ListAfterSalesResponse:
-        size = resolve_page_size(request.page_size)
+        size = page_size(request.page_size)
         async with self._ctx.db.unit_of_work() as uow:
             rows = await uow.after_sales.page(
                 order_id=request.order_id or None,

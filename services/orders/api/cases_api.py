@@ -5,12 +5,12 @@ from __future__ import annotations
 import grpc
 from storeops.orders.v1 import cases_pb2 as cp
 
+from services.common.paging import page_size
 from services.orders.api import convert
 from services.orders.api.base import ApiBase
 from services.orders.api.paging import keyset_position, keyset_token
 from services.orders.domain.complaints import ComplaintKind
 from services.orders.domain.logistics import ExceptionKind, Resolution
-from services.orders.domain.query import resolve_page_size
 from services.orders.service import cases
 
 
@@ -40,7 +40,7 @@ class CasesApi(ApiBase):
     async def ListLogisticsExceptions(
         self, request: cp.ListLogisticsExceptionsRequest, context: grpc.aio.ServicerContext
     ) -> cp.ListLogisticsExceptionsResponse:
-        size = resolve_page_size(request.page_size)
+        size = page_size(request.page_size)
         async with self._ctx.db.unit_of_work() as uow:
             rows = await uow.cases.exceptions(
                 order_id=request.order_id or None,
@@ -105,7 +105,7 @@ class CasesApi(ApiBase):
     async def ListComplaints(
         self, request: cp.ListComplaintsRequest, context: grpc.aio.ServicerContext
     ) -> cp.ListComplaintsResponse:
-        size = resolve_page_size(request.page_size)
+        size = page_size(request.page_size)
         async with self._ctx.db.unit_of_work() as uow:
             rows = await uow.cases.complaints(
                 order_id=request.order_id or None,

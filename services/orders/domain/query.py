@@ -15,14 +15,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from services.common import paging
 from services.common.errors import InvalidArgument
 from services.orders.domain.inputs import IDENTIFIER_PATTERN, Violations
 from services.orders.domain.intake import Channel
@@ -77,16 +75,6 @@ class OrderQuery:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-def resolve_page_size(requested: int | None, policy: PagingPolicy | None = None) -> int:
-    """The page size to use for a requested one (see module docstring)."""
-    policy = policy or PagingPolicy()
-    if requested is None or requested == 0:
-        return policy.default_page_size
-    if requested < 0:
-        raise InvalidArgument.for_field("page_size", "must not be negative")
-    return min(requested, policy.max_page_size)
-
-
 def parse_order_query(
     *,
     status: str | None = None,
@@ -131,8 +119,9 @@ def parse_order_query(
     if handled_by:
         violations.employee_code(handled_by, "handled_by")
     size = 0
+    policy = policy or PagingPolicy()
     try:
-        size = resolve_page_size(page_size, policy)
+        size = paging.page_size(page_size or 0, policy.default_page_size, policy.max_page_size)
     except InvalidArgument as exc:
         violations.items.extend(exc.violations)
     violations.raise_if_any()
@@ -159,8 +148,7 @@ def encode_page_token(query: OrderQuery, last: PageCursor) -> str:
         "t": last.placed_at.isoformat(),
         "id": last.order_id,
     }
-    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return paging.encode_token(payload)
 
 
 def _bad_token(description: str) -> InvalidArgument:
@@ -171,9 +159,8 @@ def decode_page_token(token: str, query: OrderQuery) -> PageCursor:
     """The cursor in `token`, or InvalidArgument naming page_token."""
     restart = "; list again without a page_token"
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        payload = json.loads(raw)
-    except (binascii.Error, ValueError):
+        payload = paging.decode_payload(token)
+    except ValueError:
         raise _bad_token("is not a token this service issued" + restart) from None
     if not isinstance(payload, dict) or payload.get("v") != TOKEN_VERSION:
         raise _bad_token("is not a token this service issued" + restart)

@@ -15,7 +15,6 @@ from services.orders.domain.query import (
     PagingPolicy,
     encode_page_token,
     parse_order_query,
-    resolve_page_size,
 )
 from services.orders.domain.status import OrderStatus
 
@@ -85,19 +84,19 @@ def test_sku_filter_of_65_characters_is_rejected() -> None:
     ("requested", "used"), [(None, 50), (0, 50), (1, 1), (500, 500), (501, 500), (10_000, 500)]
 )
 def test_page_size_defaults_to_50_and_is_capped_at_500(requested: int | None, used: int) -> None:
-    assert resolve_page_size(requested) == used
+    assert parse_order_query(page_size=requested).page_size == used
 
 
 def test_negative_page_size_is_invalid() -> None:
     with pytest.raises(InvalidArgument) as err:
-        resolve_page_size(-1)
+        parse_order_query(page_size=-1)
     assert fields_of(err.value) == {"page_size"}
 
 
 def test_page_size_bounds_are_settings() -> None:
     policy = PagingPolicy(default_page_size=20, max_page_size=100)
-    assert resolve_page_size(0, policy) == 20
-    assert resolve_page_size(101, policy) == 100
+    assert parse_order_query(page_size=0, policy=policy).page_size == 20
+    assert parse_order_query(page_size=101, policy=policy).page_size == 100
 
 
 def test_page_token_round_trips_the_cursor() -> None:

@@ -17,13 +17,13 @@ import re
 from datetime import datetime, timedelta
 
 from services.common.errors import InvalidArgument
+from services.common.validation import is_aware, is_identifier, is_sku_code
 
 SKU_CODE_MAX_LEN = 64
 WAREHOUSE_CODE_MAX_LEN = 32
 BIN_CODE_MAX_LEN = 32
 DOCUMENT_ID_MAX_LEN = 64
 
-_SKU_CODE = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _SHORT_CODE = re.compile(r"[A-Za-z0-9._-]{1,32}")
 _CLIENT_KEY = re.compile(r"[A-Za-z0-9._:-]+")
 RESERVATION_ID_MAX_LEN = 128
@@ -31,7 +31,7 @@ RESERVATION_ID_MAX_LEN = 128
 
 def validate_sku_code(value: str, field: str = "sku_code") -> str:
     """Return `value` if it is a valid SKU code, else raise InvalidArgument naming `field`."""
-    if not _SKU_CODE.fullmatch(value):
+    if not is_sku_code(value):
         raise InvalidArgument.for_field(
             field, f"must be 1–{SKU_CODE_MAX_LEN} characters of A-Z, a-z, 0-9, '.', '_' or '-'"
         )
@@ -59,7 +59,7 @@ def validate_bin_code(value: str, field: str = "bin_code") -> str:
 
 def validate_id(value: str, field: str) -> str:
     """Return a document or resource id if it is 1–64 characters of ``[A-Za-z0-9._-]``."""
-    if not _SKU_CODE.fullmatch(value):
+    if not is_identifier(value):
         raise InvalidArgument.for_field(
             field, f"must be 1–{DOCUMENT_ID_MAX_LEN} characters of A-Z, a-z, 0-9, '.', '_' or '-'"
         )
@@ -104,7 +104,7 @@ def validate_non_negative_quantity(value: int, field: str = "quantity") -> int:
 
 def validate_aware(value: datetime, field: str) -> datetime:
     """Return `value` if it is timezone-aware; naive datetimes would compare wrongly with UTC."""
-    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+    if not is_aware(value):
         raise InvalidArgument.for_field(field, "must be a timezone-aware datetime (UTC)")
     return value
 

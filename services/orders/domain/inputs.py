@@ -12,11 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.common.errors import FieldViolation, InvalidArgument
+from services.common.validation import is_aware, is_identifier, is_sku_code
 
-# CONTRACT.md: SKU codes are 1–64 characters of [A-Za-z0-9._-].
-SKU_CODE_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# Ids this service issues (orders, after-sales requests, ...) share the SKU code alphabet.
-IDENTIFIER_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # Employee codes such as E1001 (CONTRACT.md `make token EMPLOYEE=E1001`).
 EMPLOYEE_CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -36,13 +33,13 @@ class Violations:
 
     def sku_code(self, value: str, field_path: str) -> str:
         """Check a SKU code (returned unchanged: codes are exact, never normalised)."""
-        if not SKU_CODE_PATTERN.fullmatch(value):
+        if not is_sku_code(value):
             self.add(field_path, "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
         return value
 
     def identifier(self, value: str, field_path: str) -> str:
         """Check an id issued by this system (order id, request id, ...)."""
-        if not IDENTIFIER_PATTERN.fullmatch(value):
+        if not is_identifier(value):
             self.add(field_path, "must be 1–64 characters of A–Z, a–z, 0–9, '.', '_' or '-'")
         return value
 
@@ -123,6 +120,6 @@ def require_aware(moment: datetime, name: str = "now") -> datetime:
 
     A naive `now` is a programming error in the caller, not bad client input, hence ValueError.
     """
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if not is_aware(moment):
         raise ValueError(f"{name} must be timezone-aware, got {moment!r}")
     return moment

@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 
 from services.common import paging
 from services.common.errors import InvalidArgument
-from services.orders.domain.inputs import IDENTIFIER_PATTERN, Violations
+from services.common.validation import is_aware, is_identifier
+from services.orders.domain.inputs import Violations
 from services.orders.domain.intake import Channel
 from services.orders.domain.status import OrderStatus
 
@@ -101,13 +102,13 @@ def parse_order_query(
     except InvalidArgument as exc:
         violations.items.extend(exc.violations)
     for name, moment in (("created_from", created_from), ("created_to", created_to)):
-        if moment is not None and moment.utcoffset() is None:
+        if moment is not None and not is_aware(moment):
             violations.add(name, "must include a time zone (or be UTC)")
     if (
         created_from is not None
         and created_to is not None
-        and created_from.utcoffset() is not None
-        and created_to.utcoffset() is not None
+        and is_aware(created_from)
+        and is_aware(created_to)
         and created_from > created_to
     ):
         violations.add("created_to", "must not be earlier than created_from")
@@ -171,7 +172,7 @@ def decode_page_token(token: str, query: OrderQuery) -> PageCursor:
         placed_at = datetime.fromisoformat(placed)
     except ValueError:
         raise _bad_token("is not a token this service issued" + restart) from None
-    if placed_at.utcoffset() is None or not IDENTIFIER_PATTERN.fullmatch(order_id):
+    if not is_aware(placed_at) or not is_identifier(order_id):
         raise _bad_token("is not a token this service issued" + restart)
     if key != query.filter_key:
         raise _bad_token("was issued for other filters" + restart)

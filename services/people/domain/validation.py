@@ -23,11 +23,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from services.common.errors import InvalidArgument
+from services.common.validation import is_aware
 
 
 def require_aware(value: datetime, field_path: str) -> datetime:
     """Reject naive datetimes: every instant in this domain carries its offset."""
-    if value.tzinfo is None or value.utcoffset() is None:
+    if not is_aware(value):
         raise InvalidArgument.for_field(
             field_path, "must be a timezone-aware timestamp", reason="NAIVE_DATETIME"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import overload
 
 from google.protobuf import any_pb2, timestamp_pb2
@@ -41,6 +42,14 @@ def to_money(value: Money | None) -> money_pb2.Money | None:
 def from_money(message: money_pb2.Money) -> Money:
     """The amount a request carries (InvalidArgument naming `currency_code` when it is not one)."""
     return Money(message.amount_minor, message.currency_code)
+
+
+def decimal_text(value: Decimal | None) -> str:
+    """A decimal string field without trailing zeros: `Decimal("0.50")` → "0.5", None → ""."""
+    if value is None:
+        return ""
+    text = f"{value.normalize():f}"
+    return "0" if text == "-0" else text
 
 
 def event_message(event: StoredEvent) -> events_pb2.Event:

@@ -56,13 +56,6 @@ def decimal(text: str, field_path: str) -> Decimal:
         raise InvalidArgument.for_field(field_path, f"{text!r} is not a number") from exc
 
 
-def decimal_text(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    text = f"{value.normalize():f}"
-    return "0" if text == "-0" else text
-
-
 def timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:
     return to_timestamp(value)
 

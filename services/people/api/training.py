@@ -9,11 +9,10 @@ import grpc
 from storeops.people.v1 import training_pb2 as tpb
 
 from services.common.errors import InvalidArgument
-from services.common.proto_convert import to_money
+from services.common.proto_convert import decimal_text, to_money
 from services.people.api.base import Base
 from services.people.api.convert import (
     decimal,
-    decimal_text,
     instant,
     money,
     parse_date,

@@ -4,21 +4,14 @@ form) and the AttendanceMonthClosed event."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from google.protobuf import json_format
 from storeops.people.v1 import attendance_pb2 as apb
 from storeops.people.v1 import events_pb2 as ev
 
-from services.common.proto_convert import to_timestamp
+from services.common.proto_convert import decimal_text, to_timestamp
 from services.people.domain.attendance_month import AttendanceFact, MonthlyAttendance
-
-
-def decimal_text(value: Decimal) -> str:
-    """`Decimal("0.50")` → "0.5", `Decimal(3)` → "3"."""
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "") else text
 
 
 def fact_message(fact: AttendanceFact) -> apb.AttendanceFact:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound
-from services.inventory.db.unit_of_work import InventoryDatabase
+from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.catalogue import Bin, Sku, Warehouse, WarehouseKind
 from services.inventory.domain.replenishment import StockLimits
 from services.inventory.service import paging
@@ -36,6 +36,16 @@ async def create_warehouse(db: InventoryDatabase, warehouse: Warehouse) -> Wareh
             )
         await uow.commit()
         return created
+
+
+async def require_warehouse(
+    uow: InventoryUnitOfWork, code: str, field: str = "warehouse_code"
+) -> Warehouse:
+    """The warehouse a request names, or NOT_FOUND naming the request field."""
+    warehouse = await uow.warehouses.get(code)
+    if warehouse is None:
+        raise NotFound(f"{field}: warehouse {code} does not exist", reason="WAREHOUSE_NOT_FOUND")
+    return warehouse
 
 
 async def get_warehouse(db: InventoryDatabase, code: str) -> Warehouse:

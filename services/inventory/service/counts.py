@@ -30,7 +30,7 @@ from services.inventory.domain.cycle_counts import (
 from services.inventory.domain.ledger import MovementKind
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
-from services.inventory.service.catalogue import Page
+from services.inventory.service.catalogue import Page, require_warehouse
 from services.inventory.service.fingerprints import fingerprint, require_same
 from services.inventory.service.postings import Posting
 from services.inventory.service.receiving import defective_warehouse
@@ -74,11 +74,7 @@ async def create_count_sheet(
         if existing is not None:
             require_same(f"count sheet {command.sheet_id}", existing.fingerprint, given)
             return existing
-        if await uow.warehouses.get(command.warehouse_code) is None:
-            raise NotFound(
-                f"warehouse_code: warehouse {command.warehouse_code} does not exist",
-                reason="WAREHOUSE_NOT_FOUND",
-            )
+        await require_warehouse(uow, command.warehouse_code)
         rows = await uow.counts.book_rows(command.warehouse_code)
         stock = [BinStock(sku, command.warehouse_code, b, q) for sku, b, q in rows]
         if command.bin_codes:

@@ -18,7 +18,7 @@ from services.inventory.domain.ledger import Movement, MovementKind
 from services.inventory.domain.photo_samples import SampleLoan
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
-from services.inventory.service.catalogue import Page
+from services.inventory.service.catalogue import Page, require_warehouse
 from services.inventory.service.fingerprints import require_same
 from services.inventory.service.postings import Posting
 from services.inventory.settings import UNASSIGNED_BIN, InventorySettings
@@ -244,12 +244,7 @@ async def create_hold(
             return existing
         if not await uow.skus.existing([command.sku_code]):
             raise NotFound(f"SKU {command.sku_code} does not exist", reason="SKU_NOT_FOUND")
-        warehouse = await uow.warehouses.get(command.warehouse_code)
-        if warehouse is None:
-            raise NotFound(
-                f"warehouse_code: warehouse {command.warehouse_code} does not exist",
-                reason="WAREHOUSE_NOT_FOUND",
-            )
+        warehouse = await require_warehouse(uow, command.warehouse_code)
         if warehouse.kind is not WarehouseKind.SELLABLE:
             raise FailedPrecondition(
                 f"holds keep sellable stock; {warehouse.code} is {warehouse.kind}",

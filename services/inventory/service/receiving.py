@@ -31,7 +31,7 @@ from services.inventory.domain.stock_lines import SkuQuantity
 from services.inventory.domain.supplier_returns import SupplierKind, SupplierReturn
 from services.inventory.service import paging
 from services.inventory.service.caller import Caller
-from services.inventory.service.catalogue import Page
+from services.inventory.service.catalogue import Page, require_warehouse
 from services.inventory.service.fingerprints import fingerprint, require_same
 from services.inventory.service.postings import Posting
 from services.inventory.settings import UNASSIGNED_BIN, InventorySettings
@@ -80,12 +80,7 @@ async def create_receipt(
         if existing is not None:
             require_same(f"receipt {command.receipt_id}", existing.fingerprint, given)
             return existing
-        warehouse = await uow.warehouses.get(command.warehouse_code)
-        if warehouse is None:
-            raise NotFound(
-                f"warehouse_code: warehouse {command.warehouse_code} does not exist",
-                reason="WAREHOUSE_NOT_FOUND",
-            )
+        warehouse = await require_warehouse(uow, command.warehouse_code)
         if warehouse.kind is not WarehouseKind.SELLABLE:
             raise FailedPrecondition(
                 f"goods are received into a SELLABLE warehouse; {warehouse.code} is "

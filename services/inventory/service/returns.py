@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from storeops.inventory.v1 import events_pb2 as ev
 
-from services.common.errors import FailedPrecondition, NotFound
+from services.common.errors import FailedPrecondition
 from services.common.money import Money
 from services.common.proto_convert import to_money
 from services.inventory.db.documents import CustomerReturn, ReturnedLine
@@ -25,6 +25,7 @@ from services.inventory.domain.stock_lines import SkuQuantity, validate_lines
 from services.inventory.domain.supplier_returns import SupplierKind, SupplierReturn
 from services.inventory.domain.validation import RESERVATION_ID_MAX_LEN, validate_client_key
 from services.inventory.service.caller import Caller
+from services.inventory.service.catalogue import require_warehouse
 from services.inventory.service.fingerprints import fingerprint, require_same
 from services.inventory.service.postings import Posting
 from services.inventory.service.receiving import defective_warehouse
@@ -154,11 +155,7 @@ async def return_stock(
 
 async def _sellable_target(uow: InventoryUnitOfWork, code: str) -> str:
     if code:
-        warehouse = await uow.warehouses.get(code)
-        if warehouse is None:
-            raise NotFound(
-                f"warehouse_code: warehouse {code} does not exist", reason="WAREHOUSE_NOT_FOUND"
-            )
+        warehouse = await require_warehouse(uow, code)
         if warehouse.kind is not WarehouseKind.SELLABLE:
             raise FailedPrecondition(
                 f"sellable returns go to a SELLABLE warehouse; {code} is {warehouse.kind}",

@@ -103,15 +103,6 @@ async def _view(
     return results
 
 
-async def _reload(people: People, code: str) -> EmployeeResult:
-    async with people.db.unit_of_work() as uow:
-        day = await today(uow, people.clock.now())
-        row = await employee_or_404(uow, code, day)
-        [result] = await _view(people, uow, [row], viewer())
-        await uow.commit()
-    return result
-
-
 async def _position(uow: PeopleUnitOfWork, code: str, field_path: str) -> Position:
     return get_position(code, await uow.positions.catalogue(), field_path=field_path)
 
@@ -187,7 +178,7 @@ async def hire(
         )
         uow.publish(code, events.employee_hired(employee, position.level))
         await uow.commit()
-    return await _reload(people, code)
+    return await get_employee(people, code)
 
 
 async def get_employee(people: People, code: str) -> EmployeeResult:
@@ -292,7 +283,7 @@ async def update_employee(
                 ),
             )  # fmt: skip
         await uow.commit()
-    return await _reload(people, code)
+    return await get_employee(people, code)
 
 
 async def change_position(
@@ -357,7 +348,7 @@ async def change_position(
             after_access = await employee_access(uow, code, day)
             await publish_roles_change(uow, code, before_access.roles, after_access.roles, now)
         await uow.commit()
-    return await _reload(people, code)
+    return await get_employee(people, code)
 
 
 async def get_salary(people: People, code: str) -> SalaryResult:
@@ -473,7 +464,7 @@ async def record_leave(
         )
         uow.publish(code, events.employee_left(left, ends, reason, actor()))
         await uow.commit()
-    return await _reload(people, code)
+    return await get_employee(people, code)
 
 
 # ---- reporting lines ------------------------------------------------------------------------

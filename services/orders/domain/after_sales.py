@@ -38,7 +38,7 @@ from services.orders.domain.after_sales_rules import (
     check_reason,
     claimable_by_line,
 )
-from services.orders.domain.history import HistoryEntry, allowed_list
+from services.orders.domain.history import HistoryEntry, require_status
 from services.orders.domain.inputs import (
     Violations,
     check_actor,
@@ -167,13 +167,14 @@ class AfterSalesRequest:
     ) -> str:
         require_aware(now)
         actor = check_actor(actor)
-        if self.status not in allowed:
-            raise FailedPrecondition(
-                f"after-sales request {self.request_id} is {self.status.value}; {what} is "
-                f"allowed only from {allowed_list(allowed)}",
-                reason="ILLEGAL_AFTER_SALES_TRANSITION",
-                metadata={"request_id": self.request_id, "current_status": self.status.value},
-            )
+        require_status(
+            self.status,
+            allowed,
+            what=what,
+            subject=f"after-sales request {self.request_id}",
+            key=("request_id", self.request_id),
+            reason="ILLEGAL_AFTER_SALES_TRANSITION",
+        )
         return actor
 
     def _require_kind(self, kinds: frozenset[AfterSalesKind], what: str) -> None:

@@ -18,8 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from services.common.errors import FailedPrecondition
-from services.orders.domain.history import HistoryEntry, allowed_list
+from services.orders.domain.history import HistoryEntry, require_status
 from services.orders.domain.inputs import (
     check_actor,
     check_employee_code,
@@ -79,13 +78,14 @@ class Complaint:
     ) -> None:
         require_aware(now)
         actor = check_actor(actor)
-        if self.status not in allowed:
-            raise FailedPrecondition(
-                f"complaint {self.complaint_id} is {self.status.value}; {what} is allowed only "
-                f"from {allowed_list(allowed)}",
-                reason="ILLEGAL_COMPLAINT_TRANSITION",
-                metadata={"complaint_id": self.complaint_id, "current_status": self.status.value},
-            )
+        require_status(
+            self.status,
+            allowed,
+            what=what,
+            subject=f"complaint {self.complaint_id}",
+            key=("complaint_id", self.complaint_id),
+            reason="ILLEGAL_COMPLAINT_TRANSITION",
+        )
         self.history.append(HistoryEntry(self.status, target, now, actor, note))
         self.status = target
         self.version += 1

@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from services.common.errors import FailedPrecondition
+
 S = TypeVar("S", bound=StrEnum)
 
 
@@ -32,3 +34,23 @@ def allowed_list(statuses: frozenset[S]) -> str:
         return "no status"
     members = list(type(next(iter(statuses))))
     return ", ".join(s.value for s in members if s in statuses)
+
+
+def require_status(
+    current: S,
+    allowed: frozenset[S],
+    *,
+    what: str,
+    subject: str,
+    key: tuple[str, str],
+    reason: str,
+) -> None:
+    """Refuse `what` unless `current` is one of `allowed` (FailedPrecondition with `reason` and
+    metadata `key` plus `current_status`); `subject` names the aggregate, e.g. "complaint C-1"."""
+    if current in allowed:
+        return
+    raise FailedPrecondition(
+        f"{subject} is {current.value}; {what} is allowed only from {allowed_list(allowed)}",
+        reason=reason,
+        metadata={key[0]: key[1], "current_status": current.value},
+    )

@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from services.common.errors import FailedPrecondition
-from services.orders.domain.history import HistoryEntry, allowed_list
+from services.orders.domain.history import HistoryEntry, allowed_list, require_status
 from services.orders.domain.inputs import (
     check_actor,
     check_employee_code,
@@ -95,13 +95,14 @@ class LogisticsException:
     version: int = 0
 
     def _check(self, allowed: frozenset[ExceptionStatus], what: str) -> None:
-        if self.status not in allowed:
-            raise FailedPrecondition(
-                f"logistics exception {self.exception_id} is {self.status.value}; {what} is "
-                f"allowed only from {allowed_list(allowed)}",
-                reason="ILLEGAL_EXCEPTION_TRANSITION",
-                metadata={"exception_id": self.exception_id, "current_status": self.status.value},
-            )
+        require_status(
+            self.status,
+            allowed,
+            what=what,
+            subject=f"logistics exception {self.exception_id}",
+            key=("exception_id", self.exception_id),
+            reason="ILLEGAL_EXCEPTION_TRANSITION",
+        )
 
     def _move(self, target: ExceptionStatus, now: datetime, actor: str, note: str = "") -> None:
         self.history.append(HistoryEntry(self.status, target, now, actor, note))

@@ -45,6 +45,25 @@ SYSTEM = Principal(
 )
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """The caller as business rules see them: an employee (`code` set) or a service account
+    (`code` None), with the permissions of its token."""
+
+    subject: str
+    code: str | None
+    permissions: PermissionSet
+
+    def can(self, permission: str) -> bool:
+        return self.permissions.allows(permission)
+
+    @classmethod
+    def current(cls) -> Viewer:
+        principal = current_principal()
+        code = principal.subject if principal.kind == "employee" else None
+        return cls(principal.subject, code, principal.permissions)
+
+
 def current_principal() -> Principal:
     """The authenticated caller; background jobs run as SYSTEM."""
     return principal_var.get() or SYSTEM

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.common.audit import AuditEntry
-from services.common.context import current_principal
+from services.common.context import Viewer, current_principal
 from services.common.errors import (
     FailedPrecondition,
     InvalidArgument,
@@ -24,7 +24,7 @@ from services.people.domain.login_lockout import LoginAttempts
 from services.people.domain.passwords import check_password
 from services.people.domain.roles import compile_roles, require_may_confer
 from services.people.domain.tokens import check_can_issue_token, issued_at_after_revocations
-from services.people.service.context import People, employee_or_404, viewer
+from services.people.service.context import People, employee_or_404
 from services.people.service.password_hashing import PasswordHashing
 from services.people.service.roles import LEFT, employee_access, revoke_tokens
 from services.people.service.token_issuer import IssuedToken, TokenIssuer
@@ -126,7 +126,7 @@ async def _account_view(uow: PeopleUnitOfWork, people: People, code: str) -> Acc
 
 
 async def get_account(people: People, code: str) -> AccountView:
-    who = viewer()
+    who = Viewer.current()
     if who.code != code and not who.can("people.accounts.read_all"):
         raise PermissionDenied(
             "you may see only your own account (people.accounts.read_all shows any)",
@@ -148,7 +148,9 @@ async def set_password(
         roles = {r.role.code: r.role for r in await uow.roles.rows(list(access.roles.codes))}
         # Resetting an administrator's password would hand over their roles.
         require_may_confer(
-            compile_roles(roles, roles), viewer().permissions, what=f"setting {code}'s password"
+            compile_roles(roles, roles),
+            Viewer.current().permissions,
+            what=f"setting {code}'s password",
         )
     check_password(
         password,

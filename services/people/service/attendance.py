@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from storeops.people.v1 import attendance_pb2 as apb
 
 from services.common.audit import AuditEntry
-from services.common.context import actor
+from services.common.context import Viewer, actor
 from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
@@ -46,13 +46,11 @@ from services.people.domain.working_time import WorkSchedule
 from services.people.service import attendance_messages as msg
 from services.people.service.context import (
     People,
-    Viewer,
     check_mask,
     decide,
     employee_or_404,
     read_entry,
     require_visible,
-    viewer,
 )
 
 MANAGE_ATTENDANCE = "people.attendance.update"
@@ -149,7 +147,7 @@ async def record_clock_event(
     source: ClockSource,
     note: str,
 ) -> StoredClockEvent:
-    who = viewer()
+    who = Viewer.current()
     code = employee_code or who.code
     if code is None:
         raise InvalidArgument.for_field("employee_code", "required when a service calls")
@@ -194,7 +192,7 @@ async def _require_attendance_visible(
     people: People, uow: PeopleUnitOfWork, code: str, action: str, resource: str
 ) -> None:
     lines = await uow.employees.reporting_lines()
-    decision = decide(viewer(), code, DataCategory.ATTENDANCE, lines, people.policies)
+    decision = decide(Viewer.current(), code, DataCategory.ATTENDANCE, lines, people.policies)
     await require_visible(people, uow, decision, action, resource)
 
 
@@ -242,7 +240,7 @@ class LeaveApplication:
 
 
 async def request_leave(people: People, application: LeaveApplication) -> LeaveRequest:
-    who = viewer()
+    who = Viewer.current()
     code = application.employee_code or who.code
     if code is None:
         raise InvalidArgument.for_field("employee_code", "required when a service calls")
@@ -339,7 +337,7 @@ async def list_leave(
         else None
     )
     limit = page_size(size)
-    who = viewer()
+    who = Viewer.current()
     async with people.db.unit_of_work() as uow:
         lines = await uow.employees.reporting_lines()
         if code:
@@ -371,7 +369,7 @@ async def list_leave(
 async def decide_leave(
     people: People, request_id: str, *, approve: bool, note: str
 ) -> LeaveRequest:
-    who = viewer()
+    who = Viewer.current()
     if who.code is None:
         raise PermissionDenied("leave is decided by a person", reason="NOT_AN_EMPLOYEE")
     now = people.clock.now()
@@ -393,7 +391,7 @@ async def decide_leave(
 
 
 async def cancel_leave(people: People, request_id: str) -> LeaveRequest:
-    who = viewer()
+    who = Viewer.current()
     now = people.clock.now()
     async with people.db.unit_of_work() as uow:
         request = await _leave_or_404(uow, request_id, for_update=True)
@@ -540,7 +538,7 @@ async def list_summaries(
     year, month = parse_month(month_text)
     position = decode_token(token, ("after",))
     limit = page_size(size)
-    who = viewer()
+    who = Viewer.current()
     async with people.db.unit_of_work() as uow:
         lines = await uow.employees.reporting_lines()
         codes = _visible_codes(who, lines)

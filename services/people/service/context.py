@@ -9,9 +9,8 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from services.common.audit import AuditEntry
-from services.common.context import current_principal
+from services.common.context import Viewer
 from services.common.errors import InvalidArgument, NotFound
-from services.common.permissions import PermissionSet
 from services.people.db.organisation_repo import EmployeeRow
 from services.people.db.unit_of_work import PeopleDatabase, PeopleUnitOfWork
 from services.people.domain.attendance_policy import DEFAULT_ATTENDANCE_POLICY, AttendancePolicy
@@ -63,24 +62,6 @@ class People:
     db: PeopleDatabase
     clock: Clock = field(default_factory=SystemClock)
     policies: Policies = field(default_factory=Policies)
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """The caller as the confidentiality rules see them (`code` None: a service account)."""
-
-    subject: str
-    code: str | None
-    permissions: PermissionSet
-
-    def can(self, permission: str) -> bool:
-        return self.permissions.allows(permission)
-
-
-def viewer() -> Viewer:
-    principal = current_principal()
-    code = principal.subject if principal.kind == "employee" else None
-    return Viewer(principal.subject, code, principal.permissions)
 
 
 async def today(uow: PeopleUnitOfWork, now: datetime) -> date:

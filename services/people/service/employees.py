@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from services.common.audit import AuditEntry
-from services.common.context import actor
+from services.common.context import Viewer, actor
 from services.common.errors import AlreadyExists, InvalidArgument
 from services.common.money import Money
 from services.common.paging import decode_token, encode_token, page_size
@@ -29,14 +29,12 @@ from services.people.domain.validation import validate_person_name, validate_tex
 from services.people.service import events
 from services.people.service.context import (
     People,
-    Viewer,
     check_mask,
     decide,
     employee_or_404,
     read_entry,
     require_visible,
     today,
-    viewer,
 )
 from services.people.service.roles import (
     LEFT,
@@ -111,7 +109,7 @@ async def _confer_position_roles(uow: PeopleUnitOfWork, position_code: str, what
     """Hiring or moving someone into a position hands them its default roles."""
     role_codes = (await uow.positions.roles_of([position_code])).get(position_code, ())
     roles = {r.role.code: r.role for r in await uow.roles.rows(list(role_codes))}
-    require_may_confer(compile_roles(roles, roles), viewer().permissions, what=what)
+    require_may_confer(compile_roles(roles, roles), Viewer.current().permissions, what=what)
 
 
 async def hire(
@@ -185,7 +183,7 @@ async def get_employee(people: People, code: str) -> EmployeeResult:
     async with people.db.unit_of_work() as uow:
         day = await today(uow, people.clock.now())
         row = await employee_or_404(uow, code, day)
-        [result] = await _view(people, uow, [row], viewer())
+        [result] = await _view(people, uow, [row], Viewer.current())
         await uow.commit()
     return result
 
@@ -219,7 +217,7 @@ async def list_employees(
             limit + 1,
         )
         more = len(rows) > limit
-        results = await _view(people, uow, rows[:limit], viewer())
+        results = await _view(people, uow, rows[:limit], Viewer.current())
         await uow.commit()
     token_out = encode_token({"after": results[-1].row.employee.code}) if more else ""
     return results, token_out
@@ -356,7 +354,7 @@ async def get_salary(people: People, code: str) -> SalaryResult:
         day = await today(uow, people.clock.now())
         await employee_or_404(uow, code, day)
         lines = await uow.employees.reporting_lines()
-        decision = decide(viewer(), code, DataCategory.PAY, lines, people.policies)
+        decision = decide(Viewer.current(), code, DataCategory.PAY, lines, people.policies)
         await require_visible(people, uow, decision, "salary.read", f"employees/{code}/salary")
         history = await uow.employees.history(code)
         assert history is not None
@@ -375,7 +373,7 @@ async def change_salary(
         row = await employee_or_404(uow, code, day)
         lines = await uow.employees.reporting_lines()
         # Whoever sets a salary sees it: the same rule as reading it.
-        decision = decide(viewer(), code, DataCategory.PAY, lines, people.policies)
+        decision = decide(Viewer.current(), code, DataCategory.PAY, lines, people.policies)
         await require_visible(people, uow, decision, "salary.read", f"employees/{code}/salary")
         history = await uow.employees.history(code)
         assert history is not None
@@ -419,7 +417,7 @@ async def get_history(people: People, code: str) -> HistoryResult:
         history = await uow.employees.history(code)
         assert history is not None
         lines = await uow.employees.reporting_lines()
-        decision = decide(viewer(), code, DataCategory.PAY, lines, people.policies)
+        decision = decide(Viewer.current(), code, DataCategory.PAY, lines, people.policies)
         if decision.allowed:
             await uow.audit(read_entry(decision, "salary.read", f"employees/{code}/history"))
         await uow.commit()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from services.common.audit import AuditEntry
-from services.common.context import actor
+from services.common.context import Viewer, actor
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound
 from services.common.paging import decode_token, encode_token, page_size
 from services.people.db.access_repo import RoleRow
@@ -23,7 +23,7 @@ from services.people.domain.roles import (
     require_may_confer,
 )
 from services.people.service import events
-from services.people.service.context import People, check_mask, employee_or_404, today, viewer
+from services.people.service.context import People, check_mask, employee_or_404, today
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ async def assign_role(people: People, code: str, role_code: str) -> EmployeeAcce
             raise NotFound(f"role_code: no role {role_code!r}", reason="ROLE_NOT_FOUND")
         require_may_confer(
             compile_roles([role_code], {role_code: role.role}),
-            viewer().permissions,
+            Viewer.current().permissions,
             what=f"assigning {role_code}",
         )
         position_roles = (await uow.positions.roles_of([before.row.employee.position_code])).get(

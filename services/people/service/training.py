@@ -12,7 +12,7 @@ import sqlalchemy.exc
 from storeops.people.v1 import events_pb2 as ev
 
 from services.common.audit import AuditEntry
-from services.common.context import actor
+from services.common.context import Viewer, actor
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
 from services.common.money import Money
 from services.common.paging import decode_token, encode_token, page_size
@@ -37,12 +37,10 @@ from services.people.domain.training_sessions import (
 )
 from services.people.service.context import (
     People,
-    Viewer,
     decide,
     employee_or_404,
     require_visible,
     today,
-    viewer,
 )
 
 MANAGE_TRAINING = "people.training.update"
@@ -254,7 +252,7 @@ def _participant(who: Viewer, employee_code: str) -> str:
 
 
 async def enrol(people: People, session_id: str, employee_code: str) -> Enrolment:
-    code = _participant(viewer(), employee_code)
+    code = _participant(Viewer.current(), employee_code)
     now = people.clock.now()
     async with people.db.unit_of_work() as uow:
         session = await _session(uow, session_id)
@@ -289,7 +287,7 @@ async def enrol(people: People, session_id: str, employee_code: str) -> Enrolmen
 
 
 async def withdraw(people: People, session_id: str, employee_code: str) -> None:
-    code = _participant(viewer(), employee_code)
+    code = _participant(Viewer.current(), employee_code)
     now = people.clock.now()
     async with people.db.unit_of_work() as uow:
         session = await _session(uow, session_id, for_update=True)
@@ -320,7 +318,7 @@ async def record_assessment(
     people: People, session_id: str, employee_code: str, score: Decimal
 ) -> tuple[TrainingSession, Assessment]:
     now = people.clock.now()
-    assessor = viewer().code
+    assessor = Viewer.current().code
     async with people.db.unit_of_work() as uow:
         session = await _session(uow, session_id, for_update=True)
         session = session.record_assessment(employee_code, score, now, assessor)
@@ -366,7 +364,7 @@ class Ratings:
 
 
 async def submit_feedback(people: People, session_id: str, ratings: Ratings) -> Feedback:
-    code = viewer().code
+    code = Viewer.current().code
     if code is None:
         raise PermissionDenied("feedback comes from attendees (employees)", reason="NOT_SELF")
     now = people.clock.now()
@@ -392,7 +390,7 @@ async def get_training_record(people: People, code: str) -> TrainingRecord:
     async with people.db.unit_of_work() as uow:
         await employee_or_404(uow, code, await today(uow, people.clock.now()))
         lines = await uow.employees.reporting_lines()
-        decision = decide(viewer(), code, DataCategory.APPRAISAL, lines, people.policies)
+        decision = decide(Viewer.current(), code, DataCategory.APPRAISAL, lines, people.policies)
         await require_visible(
             people, uow, decision, "training_record.read", f"employees/{code}/trainingRecord"
         )

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from services.common.audit import AuditEntry
+from services.common.context import Viewer
 from services.people.domain.confidentiality import (
     ConfidentialityPolicy,
     DataCategory,
@@ -18,7 +19,7 @@ from services.people.domain.confidentiality import (
 )
 from services.people.domain.reporting_lines import ReportingLines
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
-from services.performance.service.context import Deps, Viewer
+from services.performance.service.context import Deps
 
 PERFORMANCE_POLICY = ConfidentialityPolicy(
     read_all_permissions={

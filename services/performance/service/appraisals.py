@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
+from services.common.context import Viewer
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.appraisals import StoredAppraisal
@@ -26,7 +27,7 @@ from services.performance.service.access import (
     audit_read,
     guarded_read,
 )
-from services.performance.service.context import Deps, Viewer
+from services.performance.service.context import Deps
 from services.performance.service.kpis import compute_employee_kpis
 
 CALENDAR = AppraisalCalendar()
@@ -192,7 +193,7 @@ async def compute_kpi_score(deps: Deps, code: str, month: YearMonth) -> StoredAp
 
 async def submit(deps: Deps, code: str, month: YearMonth) -> StoredAppraisal:
     async def apply(uow: PerformanceUnitOfWork, stored: StoredAppraisal, viewer: Viewer) -> None:
-        if viewer.code != stored.appraisal.supervisor_code and not viewer.allows(
+        if viewer.code != stored.appraisal.supervisor_code and not viewer.can(
             "performance.appraisals.update"
         ):
             raise PermissionDenied(

@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from services.common.context import Viewer
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.money import Money
 from services.performance.db.commission import StoredTable
@@ -22,7 +23,7 @@ from services.performance.domain.commission_tables import (
 from services.performance.domain.period import YearMonth
 from services.performance.domain.seed_tables import seed_commission_table
 from services.performance.service.access import audit_change
-from services.performance.service.context import Deps, Viewer
+from services.performance.service.context import Deps
 
 SEED_AUTHOR = "seed"
 

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from services.common.audit import AuditQuery, StoredAuditEntry
+from services.common.context import Viewer
 from services.performance.db import tables
 from services.performance.db.facts import DailySalesRow
 from services.performance.domain.period import YearMonth
 from services.performance.domain.staff import EmployeeRecord, StaffAssignment
 from services.performance.service.access import audit_change
-from services.performance.service.context import Deps, Viewer
+from services.performance.service.context import Deps
 
 
 @dataclass(frozen=True)

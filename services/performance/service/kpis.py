@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from services.common.context import Viewer
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.people.domain.confidentiality import DataCategory
 from services.performance.db.unit_of_work import PerformanceUnitOfWork
@@ -20,7 +21,7 @@ from services.performance.domain.period import YearMonth
 from services.performance.domain.roles import Role
 from services.performance.domain.targets import TargetScope
 from services.performance.service.access import Access, audit_change, guarded_read
-from services.performance.service.context import Deps, Viewer
+from services.performance.service.context import Deps
 
 
 async def role_of(

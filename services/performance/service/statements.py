@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from services.common.audit import AuditEntry
+from services.common.context import Viewer
 from services.common.errors import NotFound
 from services.common.money import Money
 from services.people.domain.confidentiality import DataCategory
@@ -20,7 +21,7 @@ from services.performance.domain.payroll_month import MonthInputs, MonthPayroll,
 from services.performance.domain.period import YearMonth
 from services.performance.service.access import Access, audit_change, audit_read, guarded_read
 from services.performance.service.commission import catalog
-from services.performance.service.context import Deps, Viewer
+from services.performance.service.context import Deps
 
 
 async def month_inputs(deps: Deps, uow: PerformanceUnitOfWork, month: YearMonth) -> MonthInputs:

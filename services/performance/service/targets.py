@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from services.common.context import Viewer
 from services.common.errors import FailedPrecondition, NotFound
 from services.common.money import Money
 from services.performance.db.targets import PendingChange, TargetRecord
@@ -18,7 +19,7 @@ from services.performance.domain.targets import (
     set_target,
 )
 from services.performance.service.access import audit_change
-from services.performance.service.context import Deps, Viewer
+from services.performance.service.context import Deps
 
 
 async def month_closed(deps: Deps, uow: PerformanceUnitOfWork, month: YearMonth) -> bool:

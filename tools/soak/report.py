@@ -68,5 +68,7 @@ def print_flood(flood: FloodOutcome) -> None:
     print("-" * len(header))
     for result in (flood.baseline, flood.normal, flood.flooder):
         print(_row(result))
+    if flood.control is not None:
+        print(_row(flood.control) + "  (control: the host's CPUs, not Envoy)")
     for check in flood.verdict.checks:
         print(f"  {'PASS' if check.ok else 'FAIL'}  {check.name}: {check.detail}")

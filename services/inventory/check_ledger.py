@@ -8,9 +8,9 @@ import asyncio
 import json
 import sys
 
+from services.common.clock import utc_now
 from services.common.config import Settings, SettingsError, load_settings
 from services.common.db import create_engine
-from services.inventory.api.base import utc_now
 from services.inventory.db.unit_of_work import InventoryDatabase
 from services.inventory.service.ledger import Verification, verify_ledger
 

@@ -8,12 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storeops.inventory.v1 import inventory_service_pb2 as pb
 from storeops.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
 
+from services.common.clock import utc_now
 from services.common.config import Settings
 from services.common.fastsql import FastSql
 from services.common.outbox import EventFeed
 from services.common.peers import connect_peers
 from services.common.server import Wiring
-from services.inventory.api.base import utc_now
 from services.inventory.api.servicer import InventoryServicer
 from services.inventory.db import tables
 from services.inventory.db.unit_of_work import InventoryDatabase

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from services.common.outbox import EventFeed
 from services.inventory.db.unit_of_work import InventoryDatabase
 from services.inventory.settings import InventorySettings
-
-
-def utc_now() -> datetime:
-    """The wall clock, in UTC (the only clock the service reads)."""
-    return datetime.now(UTC)
 
 
 class ServicerBase:

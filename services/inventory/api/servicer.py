@@ -7,8 +7,8 @@ from datetime import datetime
 
 from storeops.inventory.v1 import inventory_service_pb2_grpc as pb_grpc
 
+from services.common.clock import utc_now
 from services.common.outbox import EventFeed
-from services.inventory.api.base import utc_now
 from services.inventory.api.catalogue import CatalogueApi
 from services.inventory.api.operations import OperationsApi
 from services.inventory.api.receiving import ReceivingApi

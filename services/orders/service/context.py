@@ -5,17 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
+from services.common.clock import utc_now
 from services.common.context import actor, current_principal
 from services.orders.db.unit_of_work import OrdersDatabase
 from services.orders.domain.inputs import EMPLOYEE_CODE_PATTERN
 from services.orders.service.inventory import Inventory
 from services.orders.service.settings import OrdersSettings
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from services.common.audit import AuditEntry
+from services.common.clock import utc_now
 from services.common.context import Viewer
 from services.common.errors import InvalidArgument, NotFound
 from services.people.db.organisation_repo import EmployeeRow
@@ -37,7 +38,7 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(UTC)
+        return utc_now()
 
 
 @dataclass(frozen=True)

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
+from services.common.clock import utc_now
 from services.performance.db.unit_of_work import PerformanceDatabase
 from services.performance.settings import PerformanceSettings
 
 Clock = Callable[[], datetime]
 
 
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
 @dataclass
 class Deps:
     db: PerformanceDatabase
     settings: PerformanceSettings = field(default_factory=PerformanceSettings)
-    clock: Clock = system_clock
+    clock: Clock = utc_now
 
     def now(self) -> datetime:
         return self.clock()

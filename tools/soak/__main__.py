@@ -25,7 +25,7 @@ import psutil
 from tools.soak.clients import Mix, RetryPolicy
 from tools.soak.flood import FloodOutcome, FloodPlan, run_flood
 from tools.soak.report import print_flood, print_scenarios
-from tools.soak.scenarios import FAULTS, Outcome, Plan, Stock, run_scenario
+from tools.soak.scenarios import FAULTS, Outcome, Plan, Progress, Stock, run_scenario
 from tools.soak.system import SoakSystem
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -56,20 +56,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse(argv)
-    run = secrets.token_hex(3)
-    state = args.state_dir or ROOT / "var" / "soak" / run
-    plan = Plan(
-        duration=args.duration,
-        concurrency=args.concurrency,
-        processes=args.processes,
-        policy=RetryPolicy(),
-        mix=Mix(),
-        settle_timeout=args.settle_timeout,
-        check_performance=args.performance,
-    )
-    figures: dict[str, Any] = {
+def describe(args: argparse.Namespace, plan: Plan, run: str) -> dict[str, Any]:
+    return {
         "run": run,
         "machine": {
             "cpus": psutil.cpu_count(),
@@ -86,42 +74,65 @@ def main(argv: list[str] | None = None) -> int:
             "mix": vars(plan.mix),
         },
     }
+
+
+def run_all(
+    system: SoakSystem, args: argparse.Namespace, plan: Plan, stock: Stock, say: Progress
+) -> tuple[list[Outcome], FloodOutcome | None]:
+    token = system.token()
+    say(f"seeding {len(stock.skus)} SKUs and {len(stock.scarce)} scarce ones…")
+    stock.seed(system, token)
     outcomes: list[Outcome] = []
-    flood: FloodOutcome | None = None
+    for number in args.chosen:
+        if number == "flood":
+            continue
+        say(f"scenario {FAULTS[number][0]} …")
+        try:
+            outcome = run_scenario(system, number, plan, stock, token, say)
+        except Exception as exc:  # the harness could not finish it: a failure, stop here
+            outcome = Outcome(number, f"{number} {FAULTS[number][0]}", 0.0)
+            outcome.verdict.add("the scenario ran to its end", False, repr(exc)[:500])
+            outcomes.append(outcome)
+            say(f"  FAIL: {exc!r}")
+            return outcomes, None
+        outcomes.append(outcome)
+        say(
+            f"  {'PASS' if outcome.ok else 'FAIL'}: sent {outcome.sent}, "
+            f"lost {outcome.lost}, {outcome.seconds:.0f} s"
+        )
+    if "flood" not in args.chosen:
+        return outcomes, None
+    say("flood test…")
+    limit = FloodPlan(
+        seconds=args.flood_seconds, limit_per_second=args.flood_limit, limit_burst=args.flood_limit
+    )
+    return outcomes, run_flood(system, stock.skus[0], limit, stock.run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    run = secrets.token_hex(3)
+    state = args.state_dir or ROOT / "var" / "soak" / run
+    plan = Plan(
+        duration=args.duration,
+        concurrency=args.concurrency,
+        processes=args.processes,
+        policy=RetryPolicy(),
+        mix=Mix(),
+        settle_timeout=args.settle_timeout,
+        check_performance=args.performance,
+    )
+    figures = describe(args, plan, run)
     began = time.monotonic()
 
     def say(text: str) -> None:
         print(f"soak {time.monotonic() - began:7.1f}s {text}", flush=True)
 
     say(f"starting the system in {state} …")
+    stock = Stock.plan(run, skus=args.skus)
     system = SoakSystem.start(state)
     try:
-        token = system.token()
-        stock = Stock.plan(run, skus=args.skus)
-        say(f"seeding {len(stock.skus)} SKUs and {len(stock.scarce)} scarce ones…")
-        stock.seed(system, token)
-        for number in args.chosen:
-            if number == "flood":
-                continue
-            say(f"scenario {FAULTS[number][0]} …")
-            outcome = run_scenario(system, number, plan, stock, token, say)
-            outcomes.append(outcome)
-            say(
-                f"  {'PASS' if outcome.ok else 'FAIL'}: sent {outcome.sent}, "
-                f"lost {outcome.lost}, {outcome.seconds:.0f} s"
-            )
-        if "flood" in args.chosen:
-            say("flood test…")
-            flood = run_flood(
-                system,
-                stock.skus[0],
-                FloodPlan(
-                    seconds=args.flood_seconds,
-                    limit_per_second=args.flood_limit,
-                    limit_burst=args.flood_limit,
-                ),
-                run,
-            )
+        outcomes, flood = run_all(system, args, plan, stock, say)
     finally:
         say("stopping the system…")
         system.stop()

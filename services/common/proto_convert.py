@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import overload
 
 from google.protobuf import any_pb2, timestamp_pb2
 from storeops.common.v1 import events_pb2, money_pb2
 
+from services.common.errors import InvalidArgument
 from services.common.money import Money
 from services.common.outbox import TYPE_URL_PREFIX, StoredEvent
 
@@ -26,6 +27,24 @@ def from_timestamp(stamp: timestamp_pb2.Timestamp, present: bool = True) -> date
     if not present:
         return None
     return stamp.ToDatetime(tzinfo=UTC)
+
+
+def parse_date(text: str, field_path: str) -> date:
+    """A YYYY-MM-DD request field; InvalidArgument naming `field_path` when it is not a date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidArgument.for_field(field_path, f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def optional_date(text: str, field_path: str) -> date | None:
+    """`parse_date`, with the empty string (an unset field) as None."""
+    return parse_date(text, field_path) if text else None
+
+
+def date_text(value: date | None) -> str:
+    """A date as YYYY-MM-DD, "" for none."""
+    return "" if value is None else value.isoformat()
 
 
 @overload

@@ -19,7 +19,7 @@ from storeops.inventory.v1 import resources_pb2 as res
 
 from services.common.errors import InvalidArgument
 from services.common.money import quantize_half_up
-from services.common.proto_convert import from_money, to_money, to_timestamp
+from services.common.proto_convert import date_text, from_money, to_money, to_timestamp
 from services.inventory.db.documents import CustomerReturn, StoredCountSheet, StoredTransfer
 from services.inventory.db.planning import StoredPlan
 from services.inventory.db.receipts import StoredReceipt
@@ -49,10 +49,6 @@ def timestamp(stamp: timestamp_pb2.Timestamp, field: str, present: bool = True) 
     if not 0 <= stamp.nanos < 1_000_000_000:
         raise InvalidArgument.for_field(field, "is not a valid timestamp")
     return value
-
-
-def day(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
 
 
 def fixed(value: Fraction | Decimal | None, places: int) -> str:
@@ -316,13 +312,13 @@ def supplier_return(value: ListedReturn) -> rcv.SupplierReturn:
         supplier_kind=str(entry.supplier_kind),
         sku_code=entry.sku_code,
         quantity=entry.quantity,
-        listed_on=day(entry.listed_on),
-        due_on=day(entry.due_on()),
+        listed_on=date_text(entry.listed_on),
+        due_on=date_text(entry.due_on()),
         reason=entry.reason,
         warehouse_code=entry.warehouse_code or "",
         source_document_type=value.stored.source_document_type,
         source_document_id=value.stored.source_document_id,
-        cleared_on=day(entry.cleared_on),
+        cleared_on=date_text(entry.cleared_on),
         cleared_by=value.stored.cleared_by or "",
         overdue=value.overdue,
     )
@@ -421,11 +417,11 @@ def sample_loan(value: SampleLoan, today: date) -> loans.SampleLoan:
         color=value.colour,
         size=value.size,
         quantity=value.quantity,
-        borrowed_on=day(value.borrowed_on),
-        due_on=day(value.due_on),
+        borrowed_on=date_text(value.borrowed_on),
+        due_on=date_text(value.due_on),
         extensions=value.extensions,
         status=str(value.status),
-        closed_on=day(value.closed_on),
+        closed_on=date_text(value.closed_on),
         overdue=value.is_overdue(today),
     )
 
@@ -450,7 +446,7 @@ def replenishment_plan(value: StoredPlan) -> plan.ReplenishmentPlan:
     domain = value.plan
     message = plan.ReplenishmentPlan(
         plan_id=value.plan_id,
-        plan_date=day(value.plan_date),
+        plan_date=date_text(value.plan_date),
         status=value.status,
         created_by=value.created_by,
         create_time=to_timestamp(value.created_at),
@@ -488,7 +484,7 @@ def packaging_alert(value: MaterialAlert) -> plan.PackagingAlert:
         reasons=[str(r) for r in sorted(alert.reasons)],
         on_hand=value.on_hand,
         cover_days=fixed(alert.cover_days, 2),
-        promotion_on=day(alert.promotion_on),
+        promotion_on=date_text(alert.promotion_on),
     )
 
 

@@ -7,6 +7,7 @@ from storeops.inventory.v1 import loans_pb2 as loans
 from storeops.inventory.v1 import movements_pb2 as mov
 from storeops.inventory.v1 import planning_pb2 as plan
 
+from services.common.proto_convert import parse_date
 from services.inventory.api import convert
 from services.inventory.api.base import ServicerBase
 from services.inventory.domain.abc_classes import AbcClass
@@ -279,7 +280,7 @@ class OperationsApi(ServicerBase):
     async def GenerateReplenishmentPlan(
         self, request: plan.GenerateReplenishmentPlanRequest, context: grpc.aio.ServicerContext
     ) -> plan.ReplenishmentPlan:
-        day = planning.parse_day(request.plan_date, "plan_date") if request.plan_date else None
+        day = parse_date(request.plan_date, "plan_date") if request.plan_date else None
         stored = await planning.generate_plan(
             self._db, day, Caller.current(), self._clock(), self._settings
         )
@@ -329,7 +330,7 @@ class OperationsApi(ServicerBase):
         self, request: plan.ListPackagingAlertsRequest, context: grpc.aio.ServicerContext
     ) -> plan.ListPackagingAlertsResponse:
         promotions = [
-            planning.parse_day(text, f"promotion_dates[{i}]")
+            parse_date(text, f"promotion_dates[{i}]")
             for i, text in enumerate(request.promotion_dates)
         ]
         today, alerts = await planning.list_packaging_alerts(

@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from storeops.inventory.v1 import events_pb2 as ev
 
-from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
+from services.common.errors import FailedPrecondition, NotFound
+from services.common.proto_convert import parse_date
 from services.inventory.db.planning import NOTHING_TO_ORDER, LineContext, StoredPlan
 from services.inventory.db.unit_of_work import InventoryDatabase, InventoryUnitOfWork
 from services.inventory.domain.packaging import (
@@ -44,14 +45,6 @@ APPROVER_ROLES_BY_PERMISSION = frozenset({Role.GM_OFFICE})
 def plan_id_for(day: date) -> str:
     """One plan per day: RP-YYYYMMDD."""
     return f"RP-{day:%Y%m%d}"
-
-
-def parse_day(text: str, field: str) -> date:
-    """A YYYY-MM-DD day, refused with InvalidArgument naming `field` when it is not one."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidArgument.for_field(field, f"{text!r} is not a date (YYYY-MM-DD)") from exc
 
 
 async def generate_plan(
@@ -178,7 +171,7 @@ async def list_plans(
     async with db.unit_of_work() as uow:
         rows = await uow.plans.find(
             status=status,
-            before=None if after is None else parse_day(after, "page_token"),
+            before=None if after is None else parse_date(after, "page_token"),
             limit=limit,
         )
     last = {"k": rows[-1].plan_date.isoformat()} if rows else None

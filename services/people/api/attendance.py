@@ -7,8 +7,9 @@ from typing import TypeAlias
 import grpc
 from storeops.people.v1 import attendance_pb2 as apb
 
+from services.common.proto_convert import parse_date
 from services.people.api.base import Base
-from services.people.api.convert import instant, parse_date, parse_time, timestamp
+from services.people.api.convert import instant, parse_time, timestamp
 from services.people.db.attendance_repo import StoredClockEvent
 from services.people.domain.attendance_day import ClockDirection, ClockSource
 from services.people.domain.leave import LeavePart, LeaveRequest, LeaveType

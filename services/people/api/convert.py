@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 
 from google.protobuf import field_mask_pb2, timestamp_pb2
@@ -11,21 +11,6 @@ from storeops.common.v1 import money_pb2
 from services.common.errors import InvalidArgument
 from services.common.money import Money
 from services.common.proto_convert import from_money, from_timestamp, to_timestamp
-
-
-def parse_date(text: str, field_path: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidArgument.for_field(field_path, f"{text!r} is not a date (YYYY-MM-DD)") from exc
-
-
-def optional_date(text: str, field_path: str) -> date | None:
-    return parse_date(text, field_path) if text else None
-
-
-def date_text(value: date | None) -> str:
-    return "" if value is None else value.isoformat()
 
 
 def parse_time(text: str, field_path: str) -> time | None:

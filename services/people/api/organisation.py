@@ -7,13 +7,11 @@ from typing import TypeAlias
 import grpc
 from storeops.people.v1 import organisation_pb2 as opb
 
-from services.common.proto_convert import to_money
+from services.common.proto_convert import date_text, parse_date, to_money
 from services.people.api.base import Base
 from services.people.api.convert import (
-    date_text,
     mask_paths,
     money,
-    parse_date,
     timestamp,
 )
 from services.people.db.organisation_repo import DepartmentRow, PositionRow

@@ -9,13 +9,12 @@ import grpc
 from storeops.people.v1 import training_pb2 as tpb
 
 from services.common.errors import InvalidArgument
-from services.common.proto_convert import decimal_text, to_money
+from services.common.proto_convert import decimal_text, parse_date, to_money
 from services.people.api.base import Base
 from services.people.api.convert import (
     decimal,
     instant,
     money,
-    parse_date,
     timestamp,
 )
 from services.people.domain.training_courses import (

@@ -6,6 +6,7 @@ from storeops.performance.v1 import commission_pb2 as cm
 
 from services.common.errors import InvalidArgument
 from services.common.paging import decode_token, encode_token, page_size
+from services.common.proto_convert import optional_date, parse_date
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
 from services.performance.service import (
@@ -21,8 +22,8 @@ class CommissionRpcs(Base):
             self._deps,
             c.group_in(request.group),
             request.version,
-            c.day(request.effective_from, "effective_from"),
-            c.optional_day(request.effective_to, "effective_to"),
+            parse_date(request.effective_from, "effective_from"),
+            optional_date(request.effective_to, "effective_to"),
             [c.tier_in(tier, f"tiers[{i}]") for i, tier in enumerate(request.tiers)],
             c.gap_in(request.gap_policy),
         )
@@ -60,7 +61,7 @@ class CommissionRpcs(Base):
                 self._deps,
                 c.group_in(request.group),
                 request.version,
-                c.day(request.effective_to, "effective_to"),
+                parse_date(request.effective_to, "effective_to"),
             )
         )
 
@@ -88,7 +89,7 @@ class CommissionRpcs(Base):
     async def RecordMisconduct(
         self, request: cm.RecordMisconductRequest, context: Ctx
     ) -> cm.MisconductFinding:
-        found_on = c.day(request.found_on, "found_on")
+        found_on = parse_date(request.found_on, "found_on")
         finding_id, by = await commission.record_misconduct(
             self._deps, request.employee_code, found_on, request.description
         )

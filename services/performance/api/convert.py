@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from storeops.performance.v1 import appraisals_pb2 as ap
@@ -30,17 +29,6 @@ def month(text: str, field: str = "month") -> YearMonth:
         return YearMonth.parse(text)
     except InvalidArgument as exc:
         raise InvalidArgument.for_field(field, f"expected YYYY-MM, got {text!r}") from exc
-
-
-def day(text: str, field: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InvalidArgument.for_field(field, f"{text!r} is not a date (YYYY-MM-DD)") from exc
-
-
-def optional_day(text: str, field: str) -> date | None:
-    return day(text, field) if text else None
 
 
 def decimal(text: str, field: str) -> Decimal:

@@ -179,6 +179,8 @@ def _rate_limit(options: GatewayOptions) -> dict[str, Any]:
         "typed_config": _typed(
             "envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
             stat_prefix="gateway_rate_limit",
+            # gRPC clients get RESOURCE_EXHAUSTED (not retried), not UNAVAILABLE (retried at once).
+            rate_limited_as_resource_exhausted=True,
             token_bucket={
                 "max_tokens": options.rate_limit_burst,
                 "tokens_per_fill": options.rate_limit_per_second,

@@ -253,6 +253,15 @@ def test_per_client_rate_limit_refuses_a_flooding_client_only(system: RunningSys
         limited = system.rest("GET", "/v1/orders/events", token=flooder)
         assert limited.status == 429
         assert limited.body["code"] == 8
+        with (
+            grpc.insecure_channel(system.gateway_address) as channel,
+            pytest.raises(grpc.RpcError) as refused,
+        ):
+            orders_grpc.OrderServiceStub(channel).ListEvents(
+                orders_pb.ListEventsRequest(), metadata=[("authorization", f"Bearer {flooder}")]
+            )
+        # RESOURCE_EXHAUSTED, which clients do not retry (UNAVAILABLE would invite hammering).
+        assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
         assert system.rest("GET", "/v1/orders/events", token=other).status == 200
         spoofed = system.rest(
             "GET", "/v1/orders/events", token=other, headers={"x-storeops-subject": "E7001"}

@@ -125,9 +125,16 @@ class BackorderAllocator:
             try:
                 yield OrderStore(connection)
             finally:
-                await connection.execute(
-                    sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY}
-                )
+                try:
+                    await connection.execute(
+                        sa.text("SELECT pg_advisory_unlock(:key)"), {"key": _LOCK_KEY}
+                    )
+                except BaseException:
+                    # Cancelled mid-statement (shutdown) or a broken connection: closing the
+                    # session releases its lock, and the original exception (often the
+                    # CancelledError of shutdown) must be the one that propagates.
+                    with contextlib.suppress(BaseException):
+                        await connection.invalidate()
 
     async def _allocate(self, store: OrderStore, ids: list[str]) -> list[str]:
         by_id = await store.get_many(ids)

@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 def offset_page(items: Sequence[T], requested: int, token: str) -> tuple[Sequence[T], str]:
     """A page of an already short list (an order's refunds, invoices)."""
-    position = decode_token(token, ("o",))
+    position = decode_token(token, {"o": int})
     start = int(position["o"]) if position else 0
     if start < 0:
         raise InvalidArgument.for_field("page_token", "not a token returned by this list")

@@ -205,8 +205,8 @@ async def list_clock_events(
     size: int,
     token: str,
 ) -> tuple[list[StoredClockEvent], str]:
-    position = decode_token(token, ("at", "id"))
-    after = (datetime.fromisoformat(str(position["at"])), str(position["id"])) if position else None
+    position = decode_token(token, {"at": datetime, "id": str})
+    after = (position["at"], position["id"]) if position else None
     limit = page_size(size, default=100, maximum=1000)
     async with people.db.unit_of_work() as uow:
         await employee_or_404(uow, code, people.clock.now().date())
@@ -330,12 +330,8 @@ def _visible_codes(who: Viewer, lines: ReportingLines) -> frozenset[str] | None:
 async def list_leave(
     people: People, *, code: str, status: str, size: int, token: str
 ) -> tuple[list[LeaveRequest], str]:
-    position = decode_token(token, ("requested_at", "request_id"))
-    before = (
-        (datetime.fromisoformat(str(position["requested_at"])), str(position["request_id"]))
-        if position
-        else None
-    )
+    position = decode_token(token, {"requested_at": datetime, "request_id": str})
+    before = (position["requested_at"], position["request_id"]) if position else None
     limit = page_size(size)
     who = Viewer.current()
     async with people.db.unit_of_work() as uow:
@@ -536,7 +532,7 @@ async def list_summaries(
     people: People, *, month_text: str, flagged_only: bool, size: int, token: str
 ) -> tuple[list[apb.AttendanceMonth], str]:
     year, month = parse_month(month_text)
-    position = decode_token(token, ("after",))
+    position = decode_token(token, {"after": str})
     limit = page_size(size)
     who = Viewer.current()
     async with people.db.unit_of_work() as uow:

@@ -199,7 +199,7 @@ async def list_employees(
     size: int,
     token: str,
 ) -> tuple[list[EmployeeResult], str]:
-    position = decode_token(token, ("after",))
+    position = decode_token(token, {"after": str})
     limit = page_size(size)
     async with people.db.unit_of_work() as uow:
         day = await today(uow, people.clock.now())
@@ -487,7 +487,7 @@ def _depths(lines: ReportingLines, supervisor: str, transitive: bool) -> dict[st
 async def list_reports(
     people: People, *, code: str, transitive: bool, size: int, token: str
 ) -> tuple[list[ReportingEntry], str]:
-    position = decode_token(token, ("offset",))
+    position = decode_token(token, {"offset": int})
     offset = int(position["offset"]) if position else 0
     limit = page_size(size, default=100, maximum=1000)
     async with people.db.unit_of_work() as uow:

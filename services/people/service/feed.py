@@ -44,7 +44,7 @@ async def read_events(people: People, after: str, size: int) -> pb.ListEventsRes
 async def audit_entries(
     people: People, query: AuditQuery, size: int, token: str
 ) -> tuple[list[StoredAuditEntry], str]:
-    position = decode_token(token, ("before",))
+    position = decode_token(token, {"before": int})
     limit = page_size(size, default=100, maximum=1000)
     async with people.db.unit_of_work() as uow:
         rows = await people.db.audit_reader.page(

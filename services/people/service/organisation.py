@@ -59,7 +59,7 @@ async def get_department(people: People, code: str) -> DepartmentRow:
 async def list_departments(
     people: People, *, parent_code: str, size: int, token: str
 ) -> tuple[list[DepartmentRow], str]:
-    position = decode_token(token, ("after",))
+    position = decode_token(token, {"after": str})
     after = str(position["after"]) if position else ""
     limit = page_size(size)
     async with people.db.unit_of_work() as uow:
@@ -194,7 +194,7 @@ async def get_position(people: People, code: str) -> PositionRow:
 async def list_positions(
     people: People, *, department_code: str, size: int, token: str
 ) -> tuple[list[PositionRow], str]:
-    position = decode_token(token, ("after",))
+    position = decode_token(token, {"after": str})
     after = str(position["after"]) if position else ""
     limit = page_size(size)
     async with people.db.unit_of_work() as uow:

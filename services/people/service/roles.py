@@ -98,7 +98,7 @@ async def publish_position_role_change(
 
 
 async def list_roles(people: People, size: int, token: str) -> tuple[list[RoleRow], str]:
-    position = decode_token(token, ("after",))
+    position = decode_token(token, {"after": str})
     limit = page_size(size, default=100)
     async with people.db.unit_of_work() as uow:
         rows = await uow.roles.rows(

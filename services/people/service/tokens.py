@@ -153,7 +153,7 @@ async def create_service_account(
 async def list_service_accounts(
     people: People, size: int, token: str
 ) -> tuple[list[ServiceAccountRow], str]:
-    position = decode_token(token, ("after",))
+    position = decode_token(token, {"after": str})
     limit = page_size(size)
     async with people.db.unit_of_work() as uow:
         rows = await uow.service_accounts.page(

@@ -83,7 +83,7 @@ async def get_plan(people: People, year: int) -> TrainingPlan:
 
 
 async def list_plans(people: People, size: int, token: str) -> tuple[list[TrainingPlan], str]:
-    position = decode_token(token, ("before",))
+    position = decode_token(token, {"before": int})
     limit = page_size(size)
     async with people.db.unit_of_work() as uow:
         plans = await uow.training.plans(int(position["before"]) if position else None, limit + 1)
@@ -203,12 +203,8 @@ async def get_session(people: People, session_id: str) -> TrainingSession:
 async def list_sessions(
     people: People, *, plan_year: int, course_code: str, size: int, token: str
 ) -> tuple[list[TrainingSession], str]:
-    position = decode_token(token, ("starts_at", "session_id"))
-    after = (
-        (datetime.fromisoformat(str(position["starts_at"])), str(position["session_id"]))
-        if position
-        else None
-    )
+    position = decode_token(token, {"starts_at": datetime, "session_id": str})
+    after = (position["starts_at"], position["session_id"]) if position else None
     limit = page_size(size)
     async with people.db.unit_of_work() as uow:
         sessions = await uow.training.sessions(

@@ -76,7 +76,7 @@ class AppraisalRpcs(Base):
     async def ListAppraisals(
         self, request: ap.ListAppraisalsRequest, context: Ctx
     ) -> ap.ListAppraisalsResponse:
-        position = decode_token(request.page_token, ("after",))
+        position = decode_token(request.page_token, {"after": str})
         size = page_size(request.page_size)
         rows = await appraisals.list_appraisals(
             self._deps,

@@ -39,7 +39,7 @@ class CommissionRpcs(Base):
     async def ListCommissionTables(
         self, request: cm.ListCommissionTablesRequest, context: Ctx
     ) -> cm.ListCommissionTablesResponse:
-        position = decode_token(request.page_token, ("after",))
+        position = decode_token(request.page_token, {"after": int})
         size = page_size(request.page_size)
         rows = await commission.list_tables(
             self._deps, c.group_in(request.group) if request.group else None

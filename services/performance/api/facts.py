@@ -8,7 +8,7 @@ from storeops.performance.v1 import performance_service_pb2 as pb
 
 from services.common.audit import AuditQuery
 from services.common.money import Money
-from services.common.paging import decode_token, encode_token, page_size
+from services.common.paging import composite_key, decode_token, encode_token, page_size
 from services.common.proto_convert import to_money, to_timestamp
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
@@ -55,7 +55,7 @@ class FactRpcs(Base):
     async def ListAuditEntries(
         self, request: au.ListAuditEntriesRequest, context: Ctx
     ) -> au.ListAuditEntriesResponse:
-        position = decode_token(request.page_token, ("before",))
+        position = decode_token(request.page_token, {"before": int})
         size = page_size(request.page_size, default=100, maximum=1000)
         rows = await facts.audit_entries(
             self._deps,
@@ -89,7 +89,7 @@ class FactRpcs(Base):
     async def ListEmployeeFacts(
         self, request: fa.ListEmployeeFactsRequest, context: Ctx
     ) -> fa.ListEmployeeFactsResponse:
-        position = decode_token(request.page_token, ("after",))
+        position = decode_token(request.page_token, {"after": str})
         size = page_size(request.page_size)
         rows = await facts.employees(self._deps, position["after"] if position else None, size)
         return fa.ListEmployeeFactsResponse(
@@ -117,9 +117,9 @@ class FactRpcs(Base):
     async def ListSalesFacts(
         self, request: fa.ListSalesFactsRequest, context: Ctx
     ) -> fa.ListSalesFactsResponse:
-        position = decode_token(request.page_token, ("after",))
+        position = decode_token(request.page_token, {"after": list})
         size = page_size(request.page_size, default=100, maximum=1000)
-        after = tuple(position["after"]) if position else None
+        after = composite_key(position, "after", str, str, str)
         rows, groups = await facts.daily_sales(
             self._deps, c.month(request.month), request.employee_code or None, after, size
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storeops.performance.v1 import statements_pb2 as st
 
-from services.common.paging import decode_token, encode_token, page_size
+from services.common.paging import composite_key, decode_token, encode_token, page_size
 from services.common.proto_convert import from_money
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
@@ -32,9 +32,9 @@ class StatementRpcs(Base):
     async def ListStatements(
         self, request: st.ListStatementsRequest, context: Ctx
     ) -> st.ListStatementsResponse:
-        position = decode_token(request.page_token, ("after",))
+        position = decode_token(request.page_token, {"after": list})
         size = page_size(request.page_size)
-        after = (position["after"][0], int(position["after"][1])) if position else None
+        after = composite_key(position, "after", str, int)
         rows, last = await statements.list_statements(
             self._deps, c.month(request.month), request.employee_code or None, after, size
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storeops.performance.v1 import targets_pb2 as tg
 
-from services.common.paging import decode_token, encode_token, page_size
+from services.common.paging import composite_key, decode_token, encode_token, page_size
 from services.common.proto_convert import from_money
 from services.performance.api import convert as c
 from services.performance.api.base import Base, Ctx
@@ -44,9 +44,9 @@ class TargetRpcs(Base):
     async def ListTargets(
         self, request: tg.ListTargetsRequest, context: Ctx
     ) -> tg.ListTargetsResponse:
-        position = decode_token(request.page_token, ("after",))
+        position = decode_token(request.page_token, {"after": list})
         size = page_size(request.page_size)
-        after = tuple(position["after"]) if position else None
+        after = composite_key(position, "after", str, str)
         rows = await targets.list_targets(
             self._deps,
             c.month(request.month),

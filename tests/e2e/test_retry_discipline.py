@@ -337,9 +337,6 @@ def slow_inventory(system: RunningSystem) -> Iterator[SlowInventory]:
             yield slow
         finally:
             local.service_env.pop("STOREOPS_INVENTORY_ADDRESS", None)
-            # A SIGTERM right after a cancel (which wakes the backorder allocator) can leave
-            # orders hanging until SIGKILL (reported with issue 9): let that pass finish first.
-            time.sleep(1.5)
             local.stop_process("orders")
             local.restart_service("orders")
 

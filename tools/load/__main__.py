@@ -143,18 +143,97 @@ def ratio(value: float, ceiling: float | None) -> str:
 
 
 def print_table(results: list[Result], ceilings: dict[str, float]) -> None:
-    header = f"{'scenario':<44}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>9}{'errors':>8}  {'/noop':>6}{'/sql':>6}"
+    header = (
+        f"{'scenario':<44}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>9}{'errors':>8}"
+        f"  {'/noop':>6}{'/sql':>6}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
         noop = ceilings.get("noop_direct") if r.name.startswith("3") else ceilings.get("noop_envoy")
         sql = ceilings.get("sql_hot") if "hot" in r.name else ceilings.get("sql_uniform")
         print(
-            f"{r.name:<44}{r.throughput:>9.1f}{r.p50:>8.1f}{r.p95:>8.1f}{r.p99:>8.1f}{r.max:>9.1f}{r.errors:>8}  {ratio(r.throughput, noop):>6}{ratio(r.throughput, sql):>6}"
+            f"{r.name:<44}{r.throughput:>9.1f}{r.p50:>8.1f}{r.p95:>8.1f}{r.p99:>8.1f}"
+            f"{r.max:>9.1f}{r.errors:>8}"
+            f"  {ratio(r.throughput, noop):>6}{ratio(r.throughput, sql):>6}"
         )
         failed = {k: v for k, v in r.codes.items() if k != "OK"}
         if failed:
             print(f"    errors by status: {failed}")
+
+
+def measure_ceilings(
+    args: argparse.Namespace, target: Target
+) -> tuple[dict[str, float], list[Result]]:
+    """The same-run reference: raw SQL (pgbench) and a no-op gRPC call via Envoy and direct."""
+    ceilings: dict[str, float] = {}
+    if target.server_url:
+        for key, hot in (("sql_uniform", False), ("sql_hot", True)):
+            ceilings[key] = reference.raw_sql_ceiling(
+                target.server_url, args.concurrency, int(args.duration), hot=hot
+            )
+    noop_envoy = reference.noop_grpc(
+        target.gateway, args.concurrency, args.duration, args.processes, "noop via Envoy"
+    )
+    noop_direct = reference.noop_grpc(
+        target.inventory, args.concurrency, args.duration, args.processes, "noop direct (inventory)"
+    )
+    ceilings["noop_envoy"] = noop_envoy.throughput
+    ceilings["noop_direct"] = noop_direct.throughput
+    rounded = {k: round(v, 1) for k, v in ceilings.items()}
+    print(f"load: ceilings {json.dumps(rounded)}", flush=True)
+    return ceilings, [noop_envoy, noop_direct]
+
+
+def run_scenarios(
+    args: argparse.Namespace, target: Target, run_id: str, figures: dict[str, Any]
+) -> tuple[list[Result], dict[str, str]]:
+    results: list[Result] = []
+    accepted: dict[str, str] = {}
+    with MemoryWatch(target.pids()) as memory:
+        for number in args.scenarios.split(","):
+            print(f"load: scenario {number}…", flush=True)
+            result, ok = run_scenario(number.strip(), args, target, run_id)
+            if isinstance(result, str):
+                print(f"    skipped: {result}")
+                figures.setdefault("skipped", {})[number] = result
+                continue
+            results.append(result)
+            accepted.update(ok)
+    if target.local is not None:
+        figures["peak_rss_mb"] = {k: round(v, 1) for k, v in memory.peak_mb.items()}
+    return results, accepted
+
+
+def compare_workers(
+    args: argparse.Namespace, target: Target, run_id: str
+) -> tuple[list[Result], dict[str, str]]:
+    """Scenario 1 again with 1 and 2 processes per service (local runs only)."""
+    results: list[Result] = []
+    accepted: dict[str, str] = {}
+    for workers in (1, 2):
+        target.restart_services(workers)
+        result, ok = run_scenario("1", args, target, f"{run_id}w{workers}")
+        assert not isinstance(result, str)
+        result.name = f"1 PlaceOrder, {workers} worker(s)/service"
+        results.append(result)
+        accepted.update(ok)
+    return results, accepted
+
+
+def report(
+    results: list[Result], ceilings: dict[str, float], verdict: Verdict, figures: dict[str, Any]
+) -> None:
+    print()
+    print_table(results, ceilings)
+    print()
+    for name, ok, detail in verdict.checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
+    if "peak_rss_mb" in figures:
+        print(f"  peak RSS (MB): {figures['peak_rss_mb']}")
+    figures["ceilings"] = ceilings
+    figures["results"] = [r.as_dict() for r in results]
+    figures["invariants"] = [{"name": n, "ok": ok, "detail": d} for n, ok, d in verdict.checks]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,73 +252,25 @@ def main(argv: list[str] | None = None) -> int:
     ceilings: dict[str, float] = {}
     verdict = Verdict()
     with ExitStack() as stack:
-        print(
-            f"load: preparing ({'local system' if not args.gateway else args.gateway})…", flush=True
-        )
+        where = "local system" if not args.gateway else args.gateway
+        print(f"load: preparing ({where})…", flush=True)
         target = Target(args, stack)
         if args.reference:
-            if target.server_url:
-                ceilings["sql_uniform"] = reference.raw_sql_ceiling(
-                    target.server_url, args.concurrency, int(args.duration), hot=False
-                )
-                ceilings["sql_hot"] = reference.raw_sql_ceiling(
-                    target.server_url, args.concurrency, int(args.duration), hot=True
-                )
-            noop_envoy = reference.noop_grpc(
-                target.gateway, args.concurrency, args.duration, args.processes, "noop via Envoy"
-            )
-            ceilings["noop_envoy"] = noop_envoy.throughput
-            results.append(noop_envoy)
-            noop_direct = reference.noop_grpc(
-                target.inventory,
-                args.concurrency,
-                args.duration,
-                args.processes,
-                "noop direct (inventory)",
-            )
-            ceilings["noop_direct"] = noop_direct.throughput
-            results.append(noop_direct)
-            print(
-                f"load: ceilings {json.dumps({k: round(v, 1) for k, v in ceilings.items()})}",
-                flush=True,
-            )
+            ceilings, noop_results = measure_ceilings(args, target)
+            results += noop_results
         print(f"load: seeding {args.skus} SKUs…", flush=True)
         asyncio.run(
             seed(target.inventory, target.token, args.skus, units_per_sku=1000, hot_units=1_000_000)
         )
-        accepted: dict[str, str] = {}
-        with MemoryWatch(target.pids()) as memory:
-            for number in args.scenarios.split(","):
-                print(f"load: scenario {number}…", flush=True)
-                result, ok = run_scenario(number.strip(), args, target, run_id)
-                if isinstance(result, str):
-                    print(f"    skipped: {result}")
-                    figures.setdefault("skipped", {})[number] = result
-                    continue
-                results.append(result)
-                accepted.update(ok)
-        if target.local is not None:
-            figures["peak_rss_mb"] = {k: round(v, 1) for k, v in memory.peak_mb.items()}
+        scenario_results, accepted = run_scenarios(args, target, run_id, figures)
+        results += scenario_results
+        if args.compare_workers and target.local is not None and "1" in args.scenarios:
+            worker_results, worker_accepted = compare_workers(args, target, run_id)
+            results += worker_results
+            accepted.update(worker_accepted)
         asyncio.run(check_stock(target.inventory, target.token, args.skus, verdict))
         asyncio.run(check_orders(target.gateway, target.token, accepted, verdict))
-        if args.compare_workers and target.local is not None and "1" in args.scenarios:
-            for workers in (1, 2):
-                target.restart_services(workers)
-                result, ok = run_scenario("1", args, target, f"{run_id}w{workers}")
-                assert not isinstance(result, str)
-                result.name = f"1 PlaceOrder, {workers} worker(s)/service"
-                results.append(result)
-                accepted.update(ok)
-    print()
-    print_table(results, ceilings)
-    print()
-    for name, ok, detail in verdict.checks:
-        print(f"  {'PASS' if ok else 'FAIL'}  {name}: {detail}")
-    if "peak_rss_mb" in figures:
-        print(f"  peak RSS (MB): {figures['peak_rss_mb']}")
-    figures["ceilings"] = ceilings
-    figures["results"] = [r.as_dict() for r in results]
-    figures["invariants"] = [{"name": n, "ok": ok, "detail": d} for n, ok, d in verdict.checks]
+    report(results, ceilings, verdict, figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0 if verdict.ok else 1

@@ -45,7 +45,8 @@ async def check_stock(
                 or level.available != level.on_hand - level.reserved
             ):
                 bad.append(
-                    f"{code}: on_hand={level.on_hand} reserved={level.reserved} available={level.available}"
+                    f"{code}: on_hand={level.on_hand} reserved={level.reserved}"
+                    f" available={level.available}"
                 )
         verdict.add(
             "no oversell (reserved ≤ on hand, available ≥ 0)",

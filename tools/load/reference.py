@@ -99,7 +99,7 @@ def _health_factory(worker: driver.Worker) -> driver.Operation:
         try:
             await stub.Check(request, timeout=10)
         except Exception as error:
-            return driver.code_of(error), None  # type: ignore[arg-type]
+            return driver.code_of(error), None
         return "OK", None
 
     return check

@@ -89,9 +89,11 @@ async def seed(
                             receipt_id=receipt.receipt_id,
                             lines=[
                                 inv.InspectionLine(
-                                    sku_code=l.sku_code, inspected=l.sample_size, defective=0
+                                    sku_code=line.sku_code,
+                                    inspected=line.sample_size,
+                                    defective=0,
                                 )
-                                for l in receipt.lines
+                                for line in receipt.lines
                             ],
                         ),
                         metadata=metadata,

@@ -55,9 +55,8 @@ def test_unknown_service_is_refused() -> None:
 
 
 def test_plain_libpq_urls_get_the_psycopg_driver() -> None:
-    assert database_url_for("orders", {"STOREOPS_ORDERS_DATABASE_URL": "postgresql://u:p@h:5432/o"}) == (
-        "postgresql+psycopg://u:p@h:5432/o"
-    )
+    libpq = {"STOREOPS_ORDERS_DATABASE_URL": "postgresql://u:p@h:5432/o"}
+    assert database_url_for("orders", libpq) == "postgresql+psycopg://u:p@h:5432/o"
     assert database_url_for("orders", {"STOREOPS_DATABASE_URL": "postgres://u@h/s"}) == (
         "postgresql+psycopg://u@h/s_orders"
     )

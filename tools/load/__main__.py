@@ -44,6 +44,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--inventory", help="host:port of inventory for scenario 3 (remote runs)")
     parser.add_argument("--token", help="bearer token with every permission (remote runs)")
+    parser.add_argument(
+        "--approver-token",
+        help="a second person's token: approves the mixed day's returns, which the inspector "
+        "may not (remote runs; without it returns stop after QC)",
+    )
     parser.add_argument("--workers", type=int, default=1, help="processes per service (local)")
     parser.add_argument("--compare-workers", action="store_true", default=True)
     parser.add_argument("--no-compare-workers", dest="compare_workers", action="store_false")
@@ -66,6 +71,9 @@ class Target:
             self.gateway = args.gateway
             self.inventory = args.inventory or args.gateway
             self.token = args.token or os.environ.get("STOREOPS_TOKEN", "")
+            self.approver_token = args.approver_token or os.environ.get(
+                "STOREOPS_APPROVER_TOKEN", ""
+            )
             self.server_url = os.environ.get("STOREOPS_DATABASE_URL", "")
             return
         state = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="storeops-load-")))
@@ -84,7 +92,9 @@ class Target:
         stack.callback(self.local.stop)
         self.gateway = f"127.0.0.1:{self.local.ports.gateway}"
         self.inventory = f"127.0.0.1:{self.local.ports.services['inventory']}"
-        self.token = LocalTokens(self.local.keys_dir).token(subject="load-test", ttl=6 * 3600)
+        tokens = LocalTokens(self.local.keys_dir)
+        self.token = tokens.token(subject="load-test", ttl=6 * 3600)
+        self.approver_token = tokens.token(subject="load-approver", ttl=6 * 3600)
         self.server_url = (
             self.local.postgres.url if self.local.postgres else self.local.database_urls["orders"]
         )
@@ -106,7 +116,7 @@ class Target:
 def run_scenario(
     number: str, args: argparse.Namespace, target: Target, run_id: str
 ) -> tuple[Result | str, dict[str, str]]:
-    options = {"skus": args.skus}
+    options = {"skus": args.skus, "approver_token": target.approver_token}
     targets = {"gateway": target.gateway, "inventory": target.inventory}
     factories: dict[str, tuple[str, driver.Factory]] = {
         "1": (

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import grpc
 from storeops.common.v1 import money_pb2
 from storeops.inventory.v1 import inventory_service_pb2 as inv
 from storeops.inventory.v1 import inventory_service_pb2_grpc as inv_grpc
+from storeops.orders.v1 import after_sales_pb2 as after_sales
 from storeops.orders.v1 import orders_service_pb2 as orders
 from storeops.orders.v1 import orders_service_pb2_grpc as orders_grpc
 from storeops.orders.v1 import resources_pb2 as order_res
@@ -155,7 +155,7 @@ def mixed_day(worker: driver.Worker) -> driver.Operation:
                     timeout=30,
                 )
                 if action == "return":
-                    await _open_return(worker, order_id)
+                    await _return_goods(worker, order_id, n)
         except grpc.RpcError as error:
             return f"{action}:{driver.code_of(error)}", None
         return "OK", None
@@ -163,15 +163,51 @@ def mixed_day(worker: driver.Worker) -> driver.Operation:
     return step
 
 
-async def _open_return(worker: driver.Worker, order_id: str) -> None:
-    """An after-sales return of a shipped order, if the orders API offers one."""
-    method = worker.options.get("return_method")
-    if not method:
-        return
-    build: Any = worker.options["return_request"]
-    stub = worker.channel("gateway").unary_unary(
-        method,
-        request_serializer=lambda m: m.SerializeToString(),
-        response_deserializer=lambda b: b,
+async def _return_goods(worker: driver.Worker, order_id: str, n: int) -> None:
+    """A customer return of one unit of a shipped order, worked to the refund: opened, goods
+    received, QC finds them sellable, approved by a second person (the inspector may not),
+    so inventory takes the unit back, refunded. Without an approver token it stops after QC."""
+    stub = orders_grpc.OrderServiceStub(worker.channel("gateway"))
+    request_id = f"ret-{worker.run_id}-{worker.process}-{n}"
+    metadata, timeout = worker.metadata, 30
+    line = after_sales.AfterSalesLine(line_no=1, quantity=1)
+    await stub.OpenAfterSales(
+        after_sales.OpenAfterSalesRequest(
+            order_id=order_id,
+            request_id=request_id,
+            kind=after_sales.AfterSalesRequest.RETURN,
+            reason=after_sales.AfterSalesRequest.QUALITY_PROBLEM,
+            lines=[line],
+        ),
+        metadata=metadata,
+        timeout=timeout,
     )
-    await stub(build(order_id), metadata=worker.metadata, timeout=30)
+    await stub.ReceiveAfterSalesGoods(
+        after_sales.ReceiveAfterSalesGoodsRequest(request_id=request_id, lines=[line]),
+        metadata=metadata,
+        timeout=timeout,
+    )
+    await stub.InspectAfterSalesGoods(
+        after_sales.InspectAfterSalesGoodsRequest(
+            request_id=request_id,
+            verdict=after_sales.QcInspection.RETURNABLE,
+            dispositions=[after_sales.Disposition(line_no=1, sellable=1)],
+        ),
+        metadata=metadata,
+        timeout=timeout,
+    )
+    approver: str = worker.options.get("approver_token", "")
+    if not approver:
+        return
+    await stub.ApproveAfterSales(
+        after_sales.ApproveAfterSalesRequest(request_id=request_id),
+        metadata=(("authorization", f"Bearer {approver}"),),
+        timeout=timeout,
+    )
+    await stub.RefundAfterSales(
+        after_sales.RefundAfterSalesRequest(
+            request_id=request_id, refund_id=f"rf-{request_id}", reason="load test return"
+        ),
+        metadata=metadata,
+        timeout=timeout,
+    )

@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import secrets
+import signal
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ from typing import Any
 import psutil
 
 from tools.load import driver, reference, rest, scenarios
+from tools.load.cpu import CpuMeter, postmaster_pid
 from tools.load.invariants import Verdict, check_orders, check_stock
 from tools.load.memory import MemoryWatch
 from tools.load.seed import seed
@@ -104,6 +106,17 @@ class Target:
             return {}
         return {name: p.pid for name, p in self.local.processes.items() if name != "gateway"}
 
+    def cpu_pids(self) -> dict[str, int]:
+        """Every process family of the local system whose CPU a request costs."""
+        if self.local is None:
+            return {}
+        pids = {name: p.pid for name, p in self.local.processes.items()}
+        if self.local.postgres is not None:
+            postmaster = postmaster_pid(self.local.postgres.data_dir)
+            if postmaster is not None:
+                pids["postgres"] = postmaster
+        return pids
+
     def restart_services(self, workers: int) -> None:
         assert self.local is not None
         self.local.service_env["STOREOPS_WORKERS"] = str(workers)
@@ -170,6 +183,9 @@ def print_table(results: list[Result], ceilings: dict[str, float]) -> None:
         failed = {k: v for k, v in r.codes.items() if k != "OK"}
         if failed:
             print(f"    errors by status: {failed}")
+        if cpu := r.extra.get("cpu_ms_per_request"):
+            parts = ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+            print(f"    CPU ms per request: {parts} (total {sum(cpu.values()):.2f})")
 
 
 def measure_ceilings(
@@ -200,14 +216,18 @@ def run_scenarios(
 ) -> tuple[list[Result], dict[str, str]]:
     results: list[Result] = []
     accepted: dict[str, str] = {}
+    cpu = CpuMeter(target.cpu_pids())
     with MemoryWatch(target.pids()) as memory:
         for number in args.scenarios.split(","):
             print(f"load: scenario {number}…", flush=True)
+            cpu.start()
             result, ok = run_scenario(number.strip(), args, target, run_id)
             if isinstance(result, str):
                 print(f"    skipped: {result}")
                 figures.setdefault("skipped", {})[number] = result
                 continue
+            if per_request := cpu.per_request(result.requests):
+                result.extra["cpu_ms_per_request"] = per_request
             results.append(result)
             accepted.update(ok)
     if target.local is not None:
@@ -246,8 +266,13 @@ def report(
     figures["invariants"] = [{"name": n, "ok": ok, "detail": d} for n, ok, d in verdict.checks]
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    sys.exit(128 + signum)  # unwinds the ExitStack: the system we started is stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     run_id = secrets.token_hex(3)
     figures: dict[str, Any] = {
         "machine": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import overload
+from typing import Protocol, overload
 
 from google.protobuf import any_pb2, timestamp_pb2
 from storeops.common.v1 import events_pb2, money_pb2
@@ -12,6 +12,15 @@ from storeops.common.v1 import events_pb2, money_pb2
 from services.common.errors import InvalidArgument
 from services.common.money import Money
 from services.common.outbox import TYPE_URL_PREFIX, StoredEvent
+
+
+class _EnumType(Protocol):
+    def Name(self, number: int) -> str: ...
+
+
+def enum_filter(enum_type: _EnumType, value: int) -> str:
+    """A list filter's enum value as its name, or "" for the unspecified 0 (no filter)."""
+    return enum_type.Name(value) if value else ""
 
 
 def to_timestamp(value: datetime | None) -> timestamp_pb2.Timestamp | None:

@@ -7,7 +7,7 @@ from storeops.inventory.v1 import loans_pb2 as loans
 from storeops.inventory.v1 import movements_pb2 as mov
 from storeops.inventory.v1 import planning_pb2 as plan
 
-from services.common.proto_convert import parse_date
+from services.common.proto_convert import enum_filter, parse_date
 from services.inventory.api import convert
 from services.inventory.api.base import ServicerBase
 from services.inventory.domain.abc_classes import AbcClass
@@ -72,11 +72,7 @@ class OperationsApi(ServicerBase):
     async def ListTransfers(
         self, request: mov.ListTransfersRequest, context: grpc.aio.ServicerContext
     ) -> mov.ListTransfersResponse:
-        status = (
-            mov.Transfer.Status.Name(request.status)
-            if request.status != mov.Transfer.STATUS_UNSPECIFIED
-            else ""
-        )
+        status = enum_filter(mov.Transfer.Status, request.status)
         page = await transfers.list_transfers(
             self._db, status, request.warehouse_code, request.page_size, request.page_token
         )
@@ -136,11 +132,7 @@ class OperationsApi(ServicerBase):
     async def ListCountSheets(
         self, request: mov.ListCountSheetsRequest, context: grpc.aio.ServicerContext
     ) -> mov.ListCountSheetsResponse:
-        status = (
-            mov.CountSheet.Status.Name(request.status)
-            if request.status != mov.CountSheet.STATUS_UNSPECIFIED
-            else ""
-        )
+        status = enum_filter(mov.CountSheet.Status, request.status)
         page = await counts.list_count_sheets(
             self._db, request.warehouse_code, status, request.page_size, request.page_token
         )
@@ -201,11 +193,7 @@ class OperationsApi(ServicerBase):
         self, request: loans.ListSampleLoansRequest, context: grpc.aio.ServicerContext
     ) -> loans.ListSampleLoansResponse:
         now = self._clock()
-        status = (
-            loans.SampleLoan.Status.Name(request.status)
-            if request.status != loans.SampleLoan.STATUS_UNSPECIFIED
-            else ""
-        )
+        status = enum_filter(loans.SampleLoan.Status, request.status)
         page = await loan_cases.list_sample_loans(
             self._db,
             status,
@@ -262,11 +250,7 @@ class OperationsApi(ServicerBase):
     async def ListHolds(
         self, request: loans.ListHoldsRequest, context: grpc.aio.ServicerContext
     ) -> loans.ListHoldsResponse:
-        status = (
-            loans.CustomerHold.Status.Name(request.status)
-            if request.status != loans.CustomerHold.STATUS_UNSPECIFIED
-            else ""
-        )
+        status = enum_filter(loans.CustomerHold.Status, request.status)
         page = await loan_cases.list_holds(
             self._db, status, request.sku_code, request.page_size, request.page_token
         )
@@ -315,11 +299,7 @@ class OperationsApi(ServicerBase):
     async def ListReplenishmentPlans(
         self, request: plan.ListReplenishmentPlansRequest, context: grpc.aio.ServicerContext
     ) -> plan.ListReplenishmentPlansResponse:
-        status = (
-            plan.ReplenishmentPlan.Status.Name(request.status)
-            if request.status != plan.ReplenishmentPlan.STATUS_UNSPECIFIED
-            else ""
-        )
+        status = enum_filter(plan.ReplenishmentPlan.Status, request.status)
         page = await planning.list_plans(self._db, status, request.page_size, request.page_token)
         return plan.ListReplenishmentPlansResponse(
             replenishment_plans=[convert.replenishment_plan(x) for x in page.items],

@@ -7,6 +7,7 @@ from storeops.inventory.v1 import inventory_service_pb2 as pb
 from storeops.inventory.v1 import receiving_pb2 as rcv
 from storeops.inventory.v1 import resources_pb2 as res
 
+from services.common.proto_convert import enum_filter
 from services.inventory.api import convert
 from services.inventory.api.base import ServicerBase
 from services.inventory.domain.receipts import InspectionResult
@@ -81,11 +82,7 @@ class ReceivingApi(ServicerBase):
     async def ListReceipts(
         self, request: rcv.ListReceiptsRequest, context: grpc.aio.ServicerContext
     ) -> rcv.ListReceiptsResponse:
-        status = (
-            res.Receipt.Status.Name(request.status)
-            if request.status != res.Receipt.STATUS_UNSPECIFIED
-            else ""
-        )
+        status = enum_filter(res.Receipt.Status, request.status)
         page = await receiving.list_receipts(
             self._db,
             status=status,

@@ -7,7 +7,7 @@ from typing import TypeAlias
 import grpc
 from storeops.people.v1 import attendance_pb2 as apb
 
-from services.common.proto_convert import parse_date
+from services.common.proto_convert import enum_filter, parse_date
 from services.people.api.base import Base
 from services.people.api.convert import instant, parse_time, timestamp
 from services.people.db.attendance_repo import StoredClockEvent
@@ -153,7 +153,7 @@ class AttendanceRpcs(Base):
     async def ListLeaveRequests(
         self, request: apb.ListLeaveRequestsRequest, context: Ctx
     ) -> apb.ListLeaveRequestsResponse:
-        status = apb.LeaveRequest.Status.Name(request.status) if request.status else ""
+        status = enum_filter(apb.LeaveRequest.Status, request.status)
         requests, token = await attendance.list_leave(
             self.people,
             code=request.employee_code,

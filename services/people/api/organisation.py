@@ -7,7 +7,7 @@ from typing import TypeAlias
 import grpc
 from storeops.people.v1 import organisation_pb2 as opb
 
-from services.common.proto_convert import date_text, parse_date, to_money
+from services.common.proto_convert import date_text, enum_filter, parse_date, to_money
 from services.people.api.base import Base
 from services.people.api.convert import (
     mask_paths,
@@ -255,7 +255,7 @@ class OrganisationRpcs(Base):
     async def ListEmployees(
         self, request: opb.ListEmployeesRequest, context: Ctx
     ) -> opb.ListEmployeesResponse:
-        status = opb.Employee.Status.Name(request.status) if request.status else ""
+        status = enum_filter(opb.Employee.Status, request.status)
         results, token = await employees.list_employees(
             self.people,
             department_code=request.department_code,

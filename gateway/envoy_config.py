@@ -276,7 +276,8 @@ def _access_log() -> list[dict[str, Any]]:
                         "ts": "%START_TIME%",
                         "service": "gateway",
                         "method": "%REQ(:METHOD)%",
-                        "path": "%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%",
+                        # No query string: searches carry customers' names and phones.
+                        "path": "%PATH(NQ:ORIG)%",
                         "rpc": "%REQ(:PATH)%",
                         "status": "%RESPONSE_CODE%",
                         "grpc_status": "%GRPC_STATUS%",

@@ -11,6 +11,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from services.common.config import Settings, SettingsError
+from services.performance.domain.appraisal import AppraisalCalendar
 from services.performance.domain.attendance import AttendanceSettings
 from services.performance.domain.commission_conditions import LeavingRules
 from services.performance.domain.commission_tables import GapPolicy
@@ -30,6 +31,8 @@ class PerformanceSettings:
     consume_feeds: bool = True
     feed_page_size: int = 200
     feed_idle_seconds: float = 1.0
+    # Monthly appraisals are scored from `open_day` to `close_day` of the next month.
+    appraisal_calendar: AppraisalCalendar = field(default_factory=AppraisalCalendar)
 
 
 E = TypeVar("E", bound=Enum)
@@ -88,6 +91,10 @@ def load_performance_settings(settings: Settings) -> PerformanceSettings:
             consume_feeds=option("CONSUME_FEEDS", "true") == "true",
             feed_page_size=int(option("FEED_PAGE_SIZE", "200")),
             feed_idle_seconds=float(option("FEED_IDLE_SECONDS", "1.0")),
+            appraisal_calendar=AppraisalCalendar(
+                open_day=int(option("APPRAISAL_OPEN_DAY", "1")),
+                close_day=int(option("APPRAISAL_CLOSE_DAY", "10")),
+            ),
         )
     except SettingsError:
         raise

@@ -103,9 +103,9 @@ def test_confidential_values_never_reach_a_log(system: RunningSystem, admin_toke
     assert refused.status == 400  # a refused body with the contact data in it
 
     # An appraisal comment from the supervisor, once performance has both from the people feed.
-    # Last month's cycle can be scored only until the 10th (the regulations' window): on other
-    # days the comment is refused — it still travels through Envoy and the service, which is
-    # what this test is about — and on those days it is read back too.
+    # Last month's cycle can be scored until the 28th here (tests/support/system.py): on the
+    # other days the comment is refused — it still travels through Envoy and the service, which
+    # is what this test is about — and on scoring days it is read back too.
     eventually(lambda: _performance_knows(system, admin_token, {supervisor, code}), timeout=60)
     month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     system.rest("POST", f"/v1/appraisalCycles/{month}:open", {}, token=admin_token)

@@ -79,6 +79,9 @@ def start_system(server: TestServer, tmp: Path, environ: dict[str, str]) -> Iter
     env = {k: v for k, v in environ.items() if not k.startswith("STOREOPS_")}
     env["STOREOPS_DATABASE_URL"] = server.url("postgres")
     env["STOREOPS_GRACE_SECONDS"] = "5"
+    # Last month's appraisals can be scored on days 1-28 (default 1-10), so the end-to-end
+    # tests reach the scoring path on most days of the month.
+    env["STOREOPS_PERFORMANCE_APPRAISAL_CLOSE_DAY"] = "28"
     log_dir = tmp / "logs"
     local = LocalSystem(
         state_dir=tmp,

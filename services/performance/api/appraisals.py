@@ -58,10 +58,11 @@ class AppraisalRpcs(Base):
     ) -> ap.AppraisalCycle:
         month = c.month(request.month)
         total, opened = await appraisals.open_cycle(self._deps, month)
+        calendar = self._deps.settings.appraisal_calendar
         return ap.AppraisalCycle(
             month=str(month),
-            opens_on=str(appraisals.CALENDAR.opens_on(month)),
-            closes_on=str(appraisals.CALENDAR.closes_on(month)),
+            opens_on=str(calendar.opens_on(month)),
+            closes_on=str(calendar.closes_on(month)),
             appraisals=total,
             opened=opened,
         )

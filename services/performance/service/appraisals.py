@@ -30,8 +30,6 @@ from services.performance.service.access import (
 from services.performance.service.context import Deps
 from services.performance.service.kpis import compute_employee_kpis
 
-CALENDAR = AppraisalCalendar()
-
 
 async def set_weights(deps: Deps, role: Role, percents: dict[str, Decimal]) -> AppraisalWeights:
     viewer = Viewer.current()
@@ -85,7 +83,7 @@ async def open_cycle(deps: Deps, month: YearMonth) -> tuple[int, int]:
                 supervisor_code=record.supervisor_code or "",
                 month=month,
                 weights=weights_for(assignment.role, weights),
-                calendar=CALENDAR,
+                calendar=deps.settings.appraisal_calendar,
             )
             if await uow.appraisals.create(StoredAppraisal(appraisal, assignment.role, False)):
                 opened += 1
@@ -102,13 +100,15 @@ async def open_cycle(deps: Deps, month: YearMonth) -> tuple[int, int]:
     return total, opened
 
 
-async def _load(uow: PerformanceUnitOfWork, code: str, month: YearMonth) -> StoredAppraisal:
+async def _load(
+    uow: PerformanceUnitOfWork, code: str, month: YearMonth, calendar: AppraisalCalendar
+) -> StoredAppraisal:
     stored = await uow.appraisals.get(code, month, for_update=True)
     if stored is None:
         raise NotFound(
             f"no {month} appraisal of {code}; open the cycle first", reason="APPRAISAL_NOT_FOUND"
         )
-    stored.appraisal.calendar = CALENDAR
+    stored.appraisal.calendar = calendar
     return stored
 
 
@@ -120,7 +120,7 @@ async def _change(
 ) -> StoredAppraisal:
     viewer = Viewer.current()
     async with deps.db.unit_of_work() as uow:
-        stored = await _load(uow, code, month)
+        stored = await _load(uow, code, month, deps.settings.appraisal_calendar)
         await apply(uow, stored, viewer)
         await uow.appraisals.save(stored)
         await audit_change(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -16,6 +17,7 @@ from storeops.orders.v1 import orders_service_pb2_grpc as orders_grpc
 
 from tests.e2e.test_orders_support import Shop, eventually
 from tests.e2e.test_people_support import Staff, ok
+from tests.support.performance import performance_knows
 from tests.support.system import RunningSystem
 
 pytestmark = pytest.mark.e2e
@@ -41,23 +43,6 @@ def _logs(system: RunningSystem) -> dict[str, str]:
         for path in sorted(Path(system.log_dir).rglob("*"))
         if path.is_file()
     }
-
-
-def _performance_knows(system: RunningSystem, token: str, codes: set[str]) -> bool:
-    seen: set[str] = set()
-    page = ""
-    while True:
-        body = ok(
-            system.rest(
-                "GET",
-                f"/v1/performance/facts/employees?page_size=500&page_token={page}",
-                token=token,
-            )
-        )
-        seen |= {e["employeeCode"] for e in body.get("employees", [])}
-        page = body.get("nextPageToken", "")
-        if not page:
-            return codes <= seen
 
 
 def test_confidential_values_never_reach_a_log(system: RunningSystem, admin_token: str) -> None:
@@ -106,7 +91,10 @@ def test_confidential_values_never_reach_a_log(system: RunningSystem, admin_toke
     # Last month's cycle can be scored until the 28th here (tests/support/system.py): on the
     # other days the comment is refused — it still travels through Envoy and the service, which
     # is what this test is about — and on scoring days it is read back too.
-    eventually(lambda: _performance_knows(system, admin_token, {supervisor, code}), timeout=60)
+    def get(path: str) -> Any:
+        return ok(system.rest("GET", path, token=admin_token))
+
+    eventually(lambda: performance_knows(get, {supervisor, code}), timeout=60)
     month = (datetime.now(UTC).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     system.rest("POST", f"/v1/appraisalCycles/{month}:open", {}, token=admin_token)
     score = {"score": "88", "comment": secret["appraisal comment"]}

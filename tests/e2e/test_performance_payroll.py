@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.support.performance import performance_knows
 from tests.support.system import RestResponse, RunningSystem
 
 pytestmark = pytest.mark.e2e
@@ -221,14 +222,7 @@ def sales_of(api: Api, month: str, code: str) -> tuple[int, int]:
 
 def staff_known(api: Api) -> bool:
     """The people feed has been consumed as far as this test's employees."""
-    known: set[str] = set()
-    token = ""
-    while True:
-        page = api.call("GET", f"/v1/performance/facts/employees?page_size=500&page_token={token}")
-        known |= {e["employeeCode"] for e in page.get("employees", [])}
-        token = page.get("nextPageToken", "")
-        if not token:
-            return {S, P, C} <= known
+    return performance_knows(lambda path: api.call("GET", path), {S, P, C})
 
 
 def facts_ready(api: Api, month: str) -> bool:

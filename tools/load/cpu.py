@@ -10,6 +10,8 @@ from pathlib import Path
 
 import psutil
 
+from tools.load.processes import process_family
+
 
 def postmaster_pid(data_dir: Path) -> int | None:
     """The server's pid from its postmaster.pid (first line), if it runs."""
@@ -20,13 +22,8 @@ def postmaster_pid(data_dir: Path) -> int | None:
 
 
 def _family_seconds(pid: int) -> float:
-    try:
-        process = psutil.Process(pid)
-        family = [process, *process.children(recursive=True)]
-    except psutil.Error:
-        return 0.0
     total = 0.0
-    for member in family:
+    for member in process_family(pid):
         try:
             times = member.cpu_times()
         except psutil.Error:

@@ -6,6 +6,8 @@ import threading
 
 import psutil
 
+from tools.load.processes import process_family
+
 
 class MemoryWatch:
     def __init__(self, pids: dict[str, int], interval: float = 0.5) -> None:
@@ -19,10 +21,9 @@ class MemoryWatch:
         while not self._stop.is_set():
             for name, pid in self._pids.items():
                 try:
-                    process = psutil.Process(pid)
                     # Each worker process is its own Python: report the largest one.
-                    family = [process, *process.children(recursive=True)]
-                    rss = max(p.memory_info().rss for p in family) / 1_048_576
+                    family = process_family(pid)
+                    rss = max((p.memory_info().rss for p in family), default=0) / 1_048_576
                 except psutil.Error:
                     continue
                 self.peak_mb[name] = max(self.peak_mb[name], rss)
